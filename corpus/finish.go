@@ -40,6 +40,7 @@ func finishDocument(in *docInput, seg segmentation, v *vocab) *Document {
 			}
 		}
 	}
+	strip := literalsPattern(in.entry.Layout.Strip)
 	counters := map[string]int{}
 	ids := map[string]int{}
 	for _, b := range seg.blocks {
@@ -51,7 +52,7 @@ func finishDocument(in *docInput, seg segmentation, v *vocab) *Document {
 		lines := make([]rawLine, len(b.lines))
 		copy(lines, b.lines)
 		for i := range lines {
-			lines[i].text = stripLiterals(lines[i].text, in.entry.Layout.Strip)
+			lines[i].text = stripLiterals(lines[i].text, strip)
 			fixed, ok, uncertain := reattachMacrons(lines[i].text)
 			lines[i].text = fixed
 			if ok {
@@ -85,8 +86,9 @@ func finishDocument(in *docInput, seg segmentation, v *vocab) *Document {
 			text, p.NoteRefs = extractSuperscript(text)
 		}
 		if in.entry.Layout.LigaturesLost {
-			var n int
-			if text, n = repairLigatures(text, v); n > 0 {
+			var ins []insertion
+			if text, ins = repairLigatures(text, v); ins != nil {
+				shiftRefs(p.NoteRefs, ins)
 				p.addFlag(FlagRepairedLigature)
 			}
 		}
@@ -250,24 +252,41 @@ func docStats(doc *Document) DocStats {
 }
 
 // stripLiterals removes the manifest's literal strings (link labels glued
-// into reference lists) and keeps words apart where the label glued them.
-func stripLiterals(s string, lits []string) string {
-	for _, lit := range lits {
-		for {
-			i := strings.Index(s, lit)
-			if i < 0 {
-				break
-			}
-			before, after := s[:i], s[i+len(lit):]
-			br, _ := utf8.DecodeLastRuneInString(before)
-			ar, _ := utf8.DecodeRuneInString(after)
-			if before != "" && after != "" && !unicode.IsSpace(br) && !unicode.IsSpace(ar) && (unicode.IsLetter(ar) || unicode.IsDigit(ar)) {
-				after = " " + after
-			}
-			s = before + after
-		}
+// into reference lists: "pp. 99–113;Google ScholarLensen") and keeps the
+// words around them one space apart.
+func stripLiterals(s string, re *regexp.Regexp) string {
+	if re == nil || !re.MatchString(s) {
+		return s
 	}
-	return s
+	var b strings.Builder
+	last := 0
+	for _, m := range re.FindAllStringIndex(s, -1) {
+		b.WriteString(s[last:m[0]])
+		before, _ := utf8.DecodeLastRuneInString(s[:m[0]])
+		after, _ := utf8.DecodeRuneInString(s[m[1]:])
+		switch {
+		case m[0] == 0 || m[1] == len(s):
+		case unicode.IsSpace(before) && unicode.IsSpace(after):
+			m[1]++ // one of the two spaces goes with the label
+		case !unicode.IsSpace(before) && (unicode.IsLetter(after) || unicode.IsDigit(after)):
+			b.WriteByte(' ')
+		}
+		last = m[1]
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// literalsPattern matches runs of the given literals.
+func literalsPattern(lits []string) *regexp.Regexp {
+	if len(lits) == 0 {
+		return nil
+	}
+	q := make([]string, len(lits))
+	for i, l := range lits {
+		q[i] = regexp.QuoteMeta(l)
+	}
+	return regexp.MustCompile("(?:" + strings.Join(q, "|") + ")+")
 }
 
 // detachedMacron is a combining mark that the extraction separated from its

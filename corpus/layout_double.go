@@ -63,7 +63,7 @@ func segmentDoubleSpaced(in *docInput) (segmentation, error) {
 		switch {
 		case it.single && !inRanges(o.BlockQuotes, it.no) && (inNotes || noteLabel.MatchString(l) && (cur == nil || cur.kind != KindBlockQuote)):
 			inNotes = true
-			if m := noteLabel.FindStringSubmatchIndex(l); m != nil {
+			if m := noteLabel.FindStringSubmatchIndex(l); m != nil && (cur == nil || cur.kind != KindNote || followsLabel(cur.label, l[m[2]:m[3]])) {
 				start(KindNote, it.no)
 				cur.label = l[m[2]:m[3]]
 				line.text = strings.TrimLeft(l[m[3]:], ". ")

@@ -92,3 +92,14 @@ var numberedHeading = regexp.MustCompile(`^\s*(\d+(?:\.\d+)+)\.?\s+(\p{Lu}.*?)\s
 // noteLabel matches a note at the start of a line: "35 Hiroaki Kuromiya",
 // "6a. Ibid.".
 var noteLabel = regexp.MustCompile(`^\s*(\d{1,3}[a-z]?)\.?\s+\S`)
+
+// followsLabel reports whether a note label found at the start of a line can
+// be the note after prev: notes are numbered in order, so "5 (July 2014)"
+// after note 35 is the continuation of note 35, not note 5.
+func followsLabel(prev, next string) bool {
+	p, n := atoiDefault(strings.TrimRight(prev, "abcdefghijklmnopqrstuvwxyz"), -1), atoiDefault(strings.TrimRight(next, "abcdefghijklmnopqrstuvwxyz"), -1)
+	if p < 0 || n < 0 {
+		return true
+	}
+	return n == p || (n > p && n <= p+maxMarkerGap+1)
+}

@@ -14,10 +14,11 @@ var ligatures = []string{"ffi", "ffl", "ff", "fi", "fl"}
 // text whose manifest says they were lost. A word is repaired only when it is
 // unknown to the clean vocabulary, has at least three letters, and exactly one
 // way of inserting a ligature gives a word the corpus attests at least twice;
-// anything less certain stays as printed.
-func repairLigatures(text string, v *vocab) (string, int) {
+// anything less certain stays as printed. It returns the insertions it made,
+// so that offsets into the text can follow.
+func repairLigatures(text string, v *vocab) (string, []insertion) {
 	var b strings.Builder
-	repaired := 0
+	var ins []insertion
 	last := 0
 	for i := 0; i < len(text); {
 		r, size := utf8.DecodeRuneInString(text[i:])
@@ -36,17 +37,33 @@ func repairLigatures(text string, v *vocab) (string, int) {
 		word := text[i:j]
 		if fixed, ok := ligatureCandidate(word, v); ok {
 			b.WriteString(text[last:i])
+			ins = append(ins, insertion{at: i, n: len(fixed) - len(word)})
 			b.WriteString(fixed)
 			last = j
-			repaired++
 		}
 		i = j
 	}
-	if repaired == 0 {
-		return text, 0
+	if ins == nil {
+		return text, nil
 	}
 	b.WriteString(text[last:])
-	return b.String(), repaired
+	return b.String(), ins
+}
+
+// insertion records n bytes inserted into a word that starts at byte at.
+type insertion struct{ at, n int }
+
+// shiftRefs moves note references that stand after an insertion.
+func shiftRefs(refs []NoteRef, ins []insertion) {
+	for i := range refs {
+		d := 0
+		for _, in := range ins {
+			if refs[i].Offset > in.at {
+				d += in.n
+			}
+		}
+		refs[i].Offset += d
+	}
 }
 
 func ligatureCandidate(word string, v *vocab) (string, bool) {

@@ -135,12 +135,14 @@ func segmenterFor(p Profile) segmenter {
 // and OCR hyphens.
 func measureProfile(lines []string) Profile {
 	var text, long, blankAfter, doubleBlankAfter, narrow, notSign int
+	var lengths []int
 	for i, l := range lines {
 		t := strings.TrimSpace(l)
 		if t == "" {
 			continue
 		}
 		text++
+		lengths = append(lengths, len([]rune(t)))
 		if len([]rune(t)) > 300 {
 			long++
 		}
@@ -163,13 +165,14 @@ func measureProfile(lines []string) Profile {
 	switch {
 	case long*10 >= text*5 && blankAfter*10 >= text*7:
 		return ProfileParaPerLine
-	case long*10 >= text*5:
+	case long*10 >= text*5 || blankAfter*10 < text && medianInt(lengths) > 100:
+		// Long lines and no blank lines between them: items of a list.
 		return ProfileListItems
 	case doubleBlankAfter*10 >= text*5:
 		return ProfileDoubleSpaced
-	case narrow*10 >= text*5 && notSign*100 >= text:
+	case text >= 100 && narrow*10 >= text*5 && notSign*100 >= text:
 		return ProfileOCRColumns
-	case narrow*10 >= text*6:
+	case text >= 100 && narrow*10 >= text*6:
 		return ProfileOCRColumns
 	}
 	return ProfileHardWrapped
