@@ -1,0 +1,120 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// runIbid runs the command line in-process with an empty environment.
+func runIbid(t *testing.T, env map[string]string, args ...string) (string, error) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	getenv := func(k string) string { return env[k] }
+	err := run(context.Background(), args, getenv, &out, &errOut)
+	return out.String(), err
+}
+
+func TestRun_CorpusStatsListsEveryDocument(t *testing.T) {
+	out, err := runIbid(t, nil, "--data", t.TempDir(), "corpus", "stats")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"linkhoeva2020-ch3", "kuromiya2023", "bridges1980", "dean1932", "kuromiya-mamoulia2016"} {
+		if !strings.Contains(out, id) {
+			t.Errorf("stats lack %s:\n%s", id, out)
+		}
+	}
+	if !strings.Contains(out, "5 documents") {
+		t.Errorf("no totals line:\n%s", out)
+	}
+}
+
+func TestRun_CorpusExportWritesTheRecordFormat(t *testing.T) {
+	out, err := runIbid(t, nil, "corpus", "export")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc := bufio.NewScanner(strings.NewReader(out))
+	sc.Buffer(nil, 1<<20)
+	n, notes := 0, 0
+	for sc.Scan() {
+		var r map[string]any
+		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
+			t.Fatalf("line %d: %v", n+1, err)
+		}
+		for _, k := range []string{"id", "doc", "source", "kind", "text", "citation", "page"} {
+			if _, ok := r[k]; !ok {
+				t.Fatalf("line %d lacks %q: %s", n+1, k, sc.Text())
+			}
+		}
+		if r["kind"] == "note" {
+			notes++
+		}
+		n++
+	}
+	if n < 1000 || notes < 100 {
+		t.Errorf("%d records, %d notes: too few", n, notes)
+	}
+}
+
+func TestRun_CorpusShow(t *testing.T) {
+	out, err := runIbid(t, nil, "corpus", "show", "kuromiya-mamoulia2016:ch6:p135:2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Moscow’s confidence was apparent", "Kuromiya and Mamoulia, The Eurasian Triangle (2016), ch. 6, p. 135, ¶2", "previous: kuromiya-mamoulia2016:ch6:p135:1", "De Gruyter Open"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("show lacks %q:\n%s", want, out)
+		}
+	}
+	_, err = runIbid(t, nil, "corpus", "show", "kuromiya-mamoulia2016:ch6:p999:1")
+	if err == nil || !strings.Contains(err.Error(), `no record with ID "kuromiya-mamoulia2016:ch6:p999:1"; nearest: kuromiya-mamoulia2016:ch6:p`) {
+		t.Errorf("unknown ID: %v", err)
+	}
+}
+
+func TestRun_OtherCorpusDirectory(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("The pact was signed in 1941.\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"--corpus", dir, "corpus", "export"}} {
+		out, err := runIbid(t, nil, args...)
+		if err != nil || !strings.Contains(out, `"text":"The pact was signed in 1941."`) || !strings.Contains(out, `"source":"notes.txt"`) {
+			t.Errorf("%v: %v\n%s", args, err, out)
+		}
+	}
+	out, err := runIbid(t, map[string]string{"IBID_CORPUS": dir}, "corpus", "export")
+	if err != nil || strings.Count(out, "\n") != 1 {
+		t.Errorf("IBID_CORPUS: %v\n%s", err, out)
+	}
+	if _, err := runIbid(t, nil, "--corpus", filepath.Join(dir, "missing"), "corpus", "stats"); err == nil || !strings.Contains(err.Error(), "corpus directory") {
+		t.Errorf("missing corpus directory: %v", err)
+	}
+}
+
+func TestRun_UsageErrors(t *testing.T) {
+	for _, args := range [][]string{{}, {"frobnicate"}, {"corpus"}, {"corpus", "show"}, {"--nope", "corpus", "stats"}} {
+		_, err := runIbid(t, nil, args...)
+		var u usageError
+		if !errors.As(err, &u) {
+			t.Errorf("%q: %v is not a usage error", args, err)
+		}
+	}
+}
+
+func TestRun_ConfigFile(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.yaml")
+	os.WriteFile(bad, []byte("data_dri: /x\n"), 0o644)
+	if _, err := runIbid(t, nil, "--config", bad, "corpus", "stats"); err == nil || !strings.Contains(err.Error(), "data_dri") {
+		t.Errorf("misspelt key: %v", err)
+	}
+}
