@@ -213,4 +213,3 @@ func (c *Corpus) index() {
 		}
 	}
 }
-

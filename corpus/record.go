@@ -51,17 +51,17 @@ type Flag string
 
 // Flags.
 const (
-	FlagFragmentStart       Flag = "fragment_start"      // begins mid-sentence (the text before is not in the source)
-	FlagFragmentEnd         Flag = "fragment_end"        // ends mid-sentence
-	FlagOCRSuspect          Flag = "ocr_suspect"         // from an OCR'd text; words may be misread
-	FlagNoteTextMissing     Flag = "note_text_missing"   // a note marker whose note text is not in the source
-	FlagNoteTruncated       Flag = "note_truncated"      // the note text breaks off in the source
-	FlagNoteContinued       Flag = "note_continued"      // the note text continues a note from the previous page or column
-	FlagRepairedLigature    Flag = "repaired:ligature"   // a dropped fi/fl/ff ligature was restored
-	FlagRepairedMacron      Flag = "repaired:macron"     // a detached combining mark was re-attached
+	FlagFragmentStart       Flag = "fragment_start"       // begins mid-sentence (the text before is not in the source)
+	FlagFragmentEnd         Flag = "fragment_end"         // ends mid-sentence
+	FlagOCRSuspect          Flag = "ocr_suspect"          // from an OCR'd text; words may be misread
+	FlagNoteTextMissing     Flag = "note_text_missing"    // a note marker whose note text is not in the source
+	FlagNoteTruncated       Flag = "note_truncated"       // the note text breaks off in the source
+	FlagNoteContinued       Flag = "note_continued"       // the note text continues a note from the previous page or column
+	FlagRepairedLigature    Flag = "repaired:ligature"    // a dropped fi/fl/ff ligature was restored
+	FlagRepairedMacron      Flag = "repaired:macron"      // a detached combining mark was re-attached
 	FlagDiacriticsUncertain Flag = "diacritics_uncertain" // detached combining marks that could not be placed
-	FlagOverride            Flag = "manifest_override"   // a manifest override decided a boundary of this record
-	FlagNoAnchor            Flag = "no_anchor"           // a note whose marker is not in the source text
+	FlagOverride            Flag = "manifest_override"    // a manifest override decided a boundary of this record
+	FlagNoAnchor            Flag = "no_anchor"            // a note whose marker is not in the source text
 )
 
 // Span is a half-open byte range [Start, End) into a record's Text.
@@ -159,15 +159,15 @@ type Document struct {
 
 // DocStats counts what the pipeline produced and what it could not resolve.
 type DocStats struct {
-	Records        int            `json:"records"`
-	ByKind         map[Kind]int   `json:"by_kind"`
-	Pages          [2]int         `json:"pages"`
-	PagesExact     int            `json:"pages_exact"` // records whose page is exact
-	Refs           int            `json:"refs"`
-	UnresolvedRefs int            `json:"unresolved_refs"`
-	Flags          map[Flag]int   `json:"flags"`
-	Overrides      int            `json:"overrides"`
-	Sections       int            `json:"sections"`
+	Records        int          `json:"records"`
+	ByKind         map[Kind]int `json:"by_kind"`
+	Pages          [2]int       `json:"pages"`
+	PagesExact     int          `json:"pages_exact"` // records whose page is exact
+	Refs           int          `json:"refs"`
+	UnresolvedRefs int          `json:"unresolved_refs"`
+	Flags          map[Flag]int `json:"flags"`
+	Overrides      int          `json:"overrides"`
+	Sections       int          `json:"sections"`
 }
 
 // Corpus is the loaded set of documents, in manifest order.
