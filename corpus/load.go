@@ -110,6 +110,9 @@ func Load(fsys fs.FS) (*Corpus, error) {
 		v.add(in.lines, in.entry.Layout.LigaturesLost)
 	}
 	c := &Corpus{Hash: hex.EncodeToString(h.Sum(nil))[:16]}
+	if man != nil {
+		c.Aliases = man.Aliases
+	}
 	for _, in := range inputs {
 		doc, err := processDocument(in, v)
 		if err != nil {

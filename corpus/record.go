@@ -176,6 +176,9 @@ type Corpus struct {
 	// Hash identifies the input (texts, manifest and pipeline version); the
 	// search index is rebuilt when it changes.
 	Hash string
+	// Aliases lists name variants across romanisations (from the
+	// manifest), for search only: each entry holds the spellings of one name.
+	Aliases [][]string
 
 	byID map[string]*Paragraph
 	pos  map[string]int // ID → index in its document's Paragraphs

@@ -39,6 +39,13 @@ commands:
   corpus stats [--json]    per document: paragraphs, notes, headings, pages, flags, unresolved references
   corpus export            every record as JSON Lines
   corpus show ID           one record, its citation and its neighbours
+  index                    (re)build the search index and say how long it took
+  search [--json] [--k N] [--doc ID] QUERY
+                           the passages that best answer QUERY
+  cite [--json] [--doc ID] TEXT
+                           the exact sentence(s) a remembered fragment (or a paragraph ID) comes from
+  eval QUESTIONS.jsonl --out RESULTS.jsonl
+                           run the questions, write results for ../shared/eval/score.py
 
 global flags:
   --data DIR     data directory (env IBID_DATA; default: the user cache directory)
@@ -90,6 +97,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	switch rest[0] {
 	case "corpus":
 		return e.corpusCmd(ctx, rest[1:])
+	case "index":
+		return e.indexCmd(ctx, rest[1:])
+	case "search":
+		return e.searchCmd(ctx, rest[1:])
+	case "cite":
+		return e.citeCmd(ctx, rest[1:])
+	case "eval":
+		return e.evalCmd(ctx, rest[1:])
 	case "help":
 		fmt.Fprint(stdout, usage)
 		return nil

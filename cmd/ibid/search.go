@@ -1,0 +1,268 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/ibidbot/ibid/retrieval"
+)
+
+// openIndex loads the corpus and opens its index, building it on first use.
+func (e *env) openIndex(ctx context.Context, force bool) (*retrieval.Index, retrieval.BuildReport, error) {
+	c, _, err := e.loadCorpus()
+	if err != nil {
+		return nil, retrieval.BuildReport{}, err
+	}
+	progress := func(done, total int) {}
+	if isTerminal(e.stderr) {
+		progress = func(done, total int) {
+			fmt.Fprintf(e.stderr, "\rindexing %d/%d records", done, total)
+			if done == total {
+				fmt.Fprintln(e.stderr)
+			}
+		}
+	}
+	ix, rep, err := retrieval.Open(ctx, e.cfg.DataDir, c, force, progress)
+	if err != nil {
+		return nil, rep, err
+	}
+	return ix, rep, nil
+}
+
+// isTerminal reports whether w is a terminal, where a progress line helps.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+func (e *env) indexCmd(ctx context.Context, args []string) error {
+	if len(args) > 0 {
+		return usageError{"index takes no arguments"}
+	}
+	ix, rep, err := e.openIndex(ctx, true)
+	if err != nil {
+		return err
+	}
+	defer ix.Close()
+	fmt.Fprintf(e.stdout, "indexed %d records into %s in %s\n", rep.Records, rep.Dir, rep.Took.Round(time.Millisecond))
+	return nil
+}
+
+// searchFlags parses the flags of search and cite; the rest is the text.
+func searchFlags(name string, args []string) (fs *flag.FlagSet, asJSON *bool, k *int, doc *string, text string, err error) {
+	fs = flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	asJSON = fs.Bool("json", false, "")
+	k = fs.Int("k", 0, "")
+	doc = fs.String("doc", "", "")
+	if err = fs.Parse(args); err != nil {
+		return nil, nil, nil, nil, "", usageError{name + ": " + err.Error()}
+	}
+	text = strings.Join(fs.Args(), " ")
+	if strings.TrimSpace(text) == "" {
+		return nil, nil, nil, nil, "", usageError{name + " needs text"}
+	}
+	return fs, asJSON, k, doc, text, nil
+}
+
+type hitJSON struct {
+	ID       string  `json:"id"`
+	Text     string  `json:"text"`
+	Citation string  `json:"citation"`
+	Score    float64 `json:"score"`
+	Sentence string  `json:"sentence"`
+}
+
+func hitsJSON(hits []retrieval.Hit) []hitJSON {
+	out := make([]hitJSON, 0, len(hits))
+	for _, h := range hits {
+		out = append(out, hitJSON{ID: h.Paragraph.ID, Text: h.Paragraph.Text, Citation: h.Paragraph.Citation, Score: h.Score, Sentence: h.Paragraph.Sentence(h.Sentence)})
+	}
+	return out
+}
+
+func (e *env) searchCmd(ctx context.Context, args []string) error {
+	_, asJSON, k, doc, text, err := searchFlags("search", args)
+	if err != nil {
+		return err
+	}
+	ix, _, err := e.openIndex(ctx, false)
+	if err != nil {
+		return err
+	}
+	defer ix.Close()
+	hits, err := ix.Search(ctx, text, retrieval.Options{K: *k, Scope: retrieval.Scope{Doc: *doc}})
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return json.NewEncoder(e.stdout).Encode(hitsJSON(hits))
+	}
+	if len(hits) == 0 {
+		fmt.Fprintln(e.stdout, "no passage matches")
+	}
+	for i, h := range hits {
+		fmt.Fprintf(e.stdout, "%d. %s  (%.2f)\n   %s\n   — %s\n\n", i+1, h.Paragraph.ID, h.Score, clip(h.Paragraph.Sentence(h.Sentence), 300), h.Paragraph.Citation)
+	}
+	return nil
+}
+
+type citeJSON struct {
+	Found       bool    `json:"found"`
+	ParagraphID string  `json:"paragraph_id,omitempty"`
+	Text        string  `json:"text,omitempty"`
+	Citation    string  `json:"citation,omitempty"`
+	Start       int     `json:"start"`
+	End         int     `json:"end"`
+	Confidence  float64 `json:"confidence"`
+	Exact       bool    `json:"exact"`
+}
+
+func quoteJSON(qs []retrieval.Quote) citeJSON {
+	if len(qs) == 0 {
+		return citeJSON{}
+	}
+	q := qs[0]
+	return citeJSON{Found: true, ParagraphID: q.Paragraph.ID, Text: q.Text(), Citation: q.Paragraph.Citation, Start: q.Start, End: q.End, Confidence: q.Confidence, Exact: q.Exact}
+}
+
+func (e *env) citeCmd(ctx context.Context, args []string) error {
+	_, asJSON, _, doc, text, err := searchFlags("cite", args)
+	if err != nil {
+		return err
+	}
+	ix, _, err := e.openIndex(ctx, false)
+	if err != nil {
+		return err
+	}
+	defer ix.Close()
+	var qs []retrieval.Quote
+	if _, ok := ix.Corpus().Paragraph(strings.TrimSpace(text)); ok {
+		q, err := ix.CiteID(text)
+		if err != nil {
+			return err
+		}
+		qs = []retrieval.Quote{q}
+	} else if qs, err = ix.Cite(ctx, text, retrieval.Scope{Doc: *doc}, 1); err != nil {
+		return err
+	}
+	if *asJSON {
+		return json.NewEncoder(e.stdout).Encode(quoteJSON(qs))
+	}
+	if len(qs) == 0 {
+		return fmt.Errorf("no passage of the corpus matches that text closely enough")
+	}
+	q := qs[0]
+	kind := "exact match"
+	if !q.Exact {
+		kind = fmt.Sprintf("closest match, confidence %.2f", q.Confidence)
+	}
+	fmt.Fprintf(e.stdout, "“%s”\n— %s\n(%s; %s)\n", q.Text(), q.Paragraph.Citation, q.Paragraph.ID, kind)
+	return nil
+}
+
+// evalQuestion is a line of an evaluation file (../shared/eval/README.md).
+type evalQuestion struct {
+	ID       string `json:"id"`
+	Type     string `json:"type"`
+	Question string `json:"question"`
+}
+
+type evalResult struct {
+	ID   string             `json:"id"`
+	Hits []hitJSON          `json:"hits"`
+	Cite citeJSON           `json:"cite"`
+	MS   map[string]float64 `json:"ms"`
+}
+
+func (e *env) evalCmd(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	out := fs.String("out", "", "")
+	// Go's flag package stops at the first argument; accept the file first.
+	var file string
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		file, args = args[0], args[1:]
+	}
+	if err := fs.Parse(args); err != nil {
+		return usageError{"eval: " + err.Error()}
+	}
+	if file == "" && fs.NArg() == 1 {
+		file = fs.Arg(0)
+	}
+	if file == "" || *out == "" {
+		return usageError{"eval needs QUESTIONS.jsonl and --out RESULTS.jsonl"}
+	}
+	in, err := os.Open(file)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	var qs []evalQuestion
+	sc := bufio.NewScanner(in)
+	sc.Buffer(nil, 1<<20)
+	for n := 1; sc.Scan(); n++ {
+		if strings.TrimSpace(sc.Text()) == "" {
+			continue
+		}
+		var q evalQuestion
+		if err := json.Unmarshal(sc.Bytes(), &q); err != nil {
+			return fmt.Errorf("%s line %d: %w", file, n, err)
+		}
+		qs = append(qs, q)
+	}
+	if err := sc.Err(); err != nil {
+		return err
+	}
+	ix, _, err := e.openIndex(ctx, false)
+	if err != nil {
+		return err
+	}
+	defer ix.Close()
+	f, err := os.Create(*out)
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriter(f)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	for _, q := range qs {
+		r := evalResult{ID: q.ID, MS: map[string]float64{}}
+		t0 := time.Now()
+		hits, err := ix.Search(ctx, q.Question, retrieval.Options{K: 10})
+		r.MS["search"] = float64(time.Since(t0).Microseconds()) / 1000
+		if err == nil {
+			r.Hits = hitsJSON(hits)
+		}
+		t0 = time.Now()
+		quotes, err := ix.Cite(ctx, strings.TrimPrefix(strings.TrimSpace(q.Question), "/cite "), retrieval.Scope{}, 1)
+		r.MS["cite"] = float64(time.Since(t0).Microseconds()) / 1000
+		if err == nil {
+			r.Cite = quoteJSON(quotes)
+		}
+		if err := enc.Encode(r); err != nil {
+			f.Close()
+			return err
+		}
+	}
+	if err := w.Flush(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "%d questions → %s\n", len(qs), *out)
+	return nil
+}
