@@ -81,7 +81,7 @@ func (ix *Index) Cite(ctx context.Context, fragment string, scope Scope, k int) 
 	if k <= 0 {
 		k = 1
 	}
-	frag := words(q)
+	frag := words(quotedPart(q))
 	if len(frag) < minCiteWords {
 		return nil, fmt.Errorf("give at least %d words of the passage", minCiteWords)
 	}
@@ -115,6 +115,39 @@ func (ix *Index) Cite(ctx context.Context, fragment string, scope Scope, k int) 
 		quotes = quotes[:k]
 	}
 	return quotes, nil
+}
+
+// quotedPart returns the longest passage in quotation marks when the text
+// wraps the words it remembers in a sentence of its own (`who said "the
+// soil of the collective"?`), and the whole text otherwise.
+func quotedPart(s string) string {
+	best := ""
+	for _, pair := range [][2]string{{`"`, `"`}, {"“", "”"}, {"«", "»"}} {
+		rest := s
+		for {
+			i := strings.Index(rest, pair[0])
+			if i < 0 {
+				break
+			}
+			rest = rest[i+len(pair[0]):]
+			j := strings.Index(rest, pair[1])
+			if j < 0 {
+				// An unclosed quote runs to the end of the text.
+				j = len(rest)
+			}
+			if inner := rest[:j]; len(words(inner)) >= minCiteWords && len(inner) > len(best) {
+				best = inner
+			}
+			if j == len(rest) {
+				break
+			}
+			rest = rest[j+len(pair[1]):]
+		}
+	}
+	if best == "" {
+		return s
+	}
+	return best
 }
 
 // minCiteConfidence is the alignment below which a passage is not offered
