@@ -109,7 +109,8 @@ func segmentOCRColumns(in *docInput) (segmentation, error) {
 		notes[i].column = column[notes[i].lines[0].no]
 	}
 	if len(paras) > 0 {
-		paras[0].lines[0].text = columnsDropCap(paras[0].lines[0].text)
+		first := &paras[0].lines[0]
+		first.text = columnsDropCap(first.text, columnsAttested(in, first.no))
 	}
 	columnsExtractMarkers(paras, notes, func(n int) int { return column[n] })
 
@@ -230,11 +231,11 @@ func columnsDebris(s string) bool {
 // columnsFolio is a line that is only a page number.
 var columnsFolio = regexp.MustCompile(`^\s*(\d{1,4})\s*$`)
 
-// columnsMarkFurniture marks the page furniture: one-line chunks whose text,
-// digits masked, recurs in at least three one-line chunks ("August 17,
-// 1932" and "August 17 , 1932", "138", the running title). Body lines do not
-// stand alone between blank-line runs, and those that happen to are not
-// repeated word for word.
+// columnsMarkFurniture marks the page furniture: one-line chunks that are a
+// bare number (a folio), or whose text, digits masked, recurs in at least
+// three one-line chunks ("August 17, 1932" and "August 17 , 1932", the
+// running title). Body lines do not stand alone between blank-line runs,
+// and those that happen to are not repeated word for word.
 func columnsMarkFurniture(in *docInput, chunks []columnsChunk) {
 	key := func(c *columnsChunk) string {
 		if c.furniture || len(c.blocks) != 1 || len(c.blocks[0]) != 1 {
@@ -250,11 +251,15 @@ func columnsMarkFurniture(in *docInput, chunks []columnsChunk) {
 	}
 	for i := range chunks {
 		c := &chunks[i]
-		if k := key(c); k != "" && count[k] >= 3 {
+		k := key(c)
+		if k == "" {
+			continue
+		}
+		if m := columnsFolio.FindStringSubmatch(in.lines[c.blocks[0][0]-1]); m != nil {
+			c.furniture, c.folio = true, atoiDefault(m[1], 0)
+		}
+		if count[k] >= 3 {
 			c.furniture = true
-			if m := columnsFolio.FindStringSubmatch(in.lines[c.blocks[0][0]-1]); m != nil {
-				c.folio = atoiDefault(m[1], 0)
-			}
 		}
 	}
 }
@@ -404,8 +409,42 @@ func columnsStripMarkerTail(s string) string {
 // columnsDropCap joins a drop cap to the rest of its word: an OCR reads the
 // large initial as a word of its own ("J APAN’S occupation" → "JAPAN’S
 // occupation"), recognisable because the opening word is set in capitals.
-func columnsDropCap(s string) string {
-	return columnsDropCapRe.ReplaceAllString(s, "$1$2")
+// It joins only when the document attests the joined word and not the
+// fragment, so that "A NEW" or "I SAID" stay apart.
+func columnsDropCap(s string, attested func(word string) bool) string {
+	m := columnsDropCapRe.FindStringSubmatchIndex(s)
+	if m == nil {
+		return s
+	}
+	initial, rest := s[m[2]:m[3]], s[m[4]:m[5]]
+	if !attested(initial+rest) || attested(rest) {
+		return s
+	}
+	return s[:m[3]] + s[m[4]:]
 }
 
-var columnsDropCapRe = regexp.MustCompile(`^(\s*\p{Lu}) (\p{Lu}[\p{Lu}’']*\p{Lu})\b`)
+var columnsDropCapRe = regexp.MustCompile(`^\s*(\p{Lu}) (\p{Lu}[\p{Lu}’']*\p{Lu})\b`)
+
+// columnsAttested reports whether a word occurs in the document as a whole
+// word, in any case, outside line `except`.
+func columnsAttested(in *docInput, except int) func(word string) bool {
+	lines := slices.Clone(in.lines)
+	lines[except-1] = ""
+	text := strings.ToLower(strings.Join(lines, "\n"))
+	return func(word string) bool {
+		w := strings.ToLower(word)
+		for i := 0; ; {
+			j := strings.Index(text[i:], w)
+			if j < 0 {
+				return false
+			}
+			start, end := i+j, i+j+len(w)
+			before, _ := utf8.DecodeLastRuneInString(text[:start])
+			after, _ := utf8.DecodeRuneInString(text[end:])
+			if !unicode.IsLetter(before) && !unicode.IsLetter(after) {
+				return true
+			}
+			i = end
+		}
+	}
+}
