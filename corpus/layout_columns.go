@@ -428,10 +428,13 @@ var columnsDropCapRe = regexp.MustCompile(`^\s*(\p{Lu}) (\p{Lu}[\p{Lu}’']*\p{L
 // columnsAttested reports whether a word occurs in the document as a whole
 // word, in any case, outside line `except`.
 func columnsAttested(in *docInput, except int) func(word string) bool {
-	lines := slices.Clone(in.lines)
-	lines[except-1] = ""
-	text := strings.ToLower(strings.Join(lines, "\n"))
+	var text string
 	return func(word string) bool {
+		if text == "" {
+			lines := slices.Clone(in.lines)
+			lines[except-1] = ""
+			text = strings.ToLower(strings.Join(lines, "\n"))
+		}
 		w := strings.ToLower(word)
 		for i := 0; ; {
 			j := strings.Index(text[i:], w)

@@ -52,7 +52,7 @@ func columnsCandidates(pi int, lines []rawLine) []columnsCand {
 			strong := prev != 0 && strings.ContainsRune(`.,;:!?”’"')]`+columnsMarkSymbols, prev)
 			weak := unicode.IsLetter(prev)
 			switch {
-			case columnsDigitTok.MatchString(f) && (strong || weak):
+			case len(f) <= 4 && (strong || weak) && strings.ContainsAny(f, "0123456789") && columnsDigitTok.MatchString(f):
 				c := columnsCand{para: pi, line: li, start: fs, end: fe, digits: f, strong: strong}
 				if fi+1 < len(fields) && columnsSymbolTok.MatchString(s[fields[fi+1][0]:fields[fi+1][1]]) {
 					fi++
@@ -198,6 +198,11 @@ const (
 	columnsHomeBonus  = 1
 )
 
+// columnsMaxCells bounds the alignment table (64 MB): a report has a few
+// hundred candidates and notes; a text that would need more is not one of
+// them, and keeps its markers in the text.
+const columnsMaxCells = 1 << 24
+
 // columnsAlign aligns the candidates with the notes, both in reading
 // order, maximising the total score of an order-keeping matching (a
 // weighted longest common subsequence). Among equal alignments a candidate
@@ -206,7 +211,14 @@ const (
 // It returns, per candidate, the index of its note or -1.
 func columnsAlign(cands []columnsCand, notes []columnsNote) []int {
 	n, m := len(cands), len(notes)
-	score := func(i, j int) int {
+	match := make([]int, n)
+	for i := range match {
+		match[i] = -1
+	}
+	if n*m > columnsMaxCells {
+		return match
+	}
+	score := func(i, j int) int32 {
 		s := columnsScore(cands[i], notes[j].label)
 		if s == 0 {
 			return 0
@@ -214,31 +226,25 @@ func columnsAlign(cands []columnsCand, notes []columnsNote) []int {
 		if cands[i].column == notes[j].column {
 			s += columnsHomeBonus
 		}
-		return s + columnsMatchBonus
+		return int32(s + columnsMatchBonus)
 	}
-	best := make([][]int, n+1)
-	for i := range best {
-		best[i] = make([]int, m+1)
-	}
+	w := m + 1
+	best := make([]int32, (n+1)*w) // best[i*w+j]: candidates < i, notes < j
 	for i := 1; i <= n; i++ {
 		for j := 1; j <= m; j++ {
-			v := max(best[i-1][j], best[i][j-1])
+			v := max(best[(i-1)*w+j], best[i*w+j-1])
 			if s := score(i-1, j-1); s > 0 {
-				v = max(v, best[i-1][j-1]+s)
+				v = max(v, best[(i-1)*w+j-1]+s)
 			}
-			best[i][j] = v
+			best[i*w+j] = v
 		}
-	}
-	match := make([]int, n)
-	for i := range match {
-		match[i] = -1
 	}
 	for i, j := n, m; i > 0 && j > 0; {
 		s := score(i-1, j-1)
 		switch {
-		case best[i][j] == best[i][j-1]:
+		case best[i*w+j] == best[i*w+j-1]:
 			j--
-		case s > 0 && best[i][j] == best[i-1][j-1]+s:
+		case s > 0 && best[i*w+j] == best[(i-1)*w+j-1]+s:
 			match[i-1] = j - 1
 			i, j = i-1, j-1
 		default:

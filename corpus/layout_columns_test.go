@@ -461,6 +461,20 @@ func TestColumns_Helpers(t *testing.T) {
 	}
 }
 
+// An absurdly long text keeps its markers rather than exhaust memory.
+func TestColumns_AlignIsBounded(t *testing.T) {
+	cands := make([]columnsCand, 1<<12+1)
+	notes := make([]columnsNote, 1<<12)
+	for _, m := range columnsAlign(cands, notes) {
+		if m >= 0 {
+			t.Fatal("aligned beyond the bound")
+		}
+	}
+	if m := columnsAlign([]columnsCand{{digits: "1", strong: true}}, []columnsNote{{label: "1"}}); m[0] != 0 {
+		t.Errorf("a marker 1 and a note 1: %v", m)
+	}
+}
+
 // The segmenter takes a few milliseconds of the pipeline's budget.
 func BenchmarkColumns_Segment(b *testing.B) {
 	data, err := defaultFS.ReadFile("defaultcorpus/003_be1d1abdf54f382f.txt")
