@@ -41,8 +41,17 @@ const columnsMarkSymbols = "*™®§°†‡"
 // marker while one that closes a quotation stays.
 func columnsCandidates(pi int, lines []rawLine) []columnsCand {
 	var out []columnsCand
+	add := func(c columnsCand) {
+		// A token at a line's start took the space after it: the next one
+		// does not take it again.
+		if k := len(out) - 1; k >= 0 && out[k].line == c.line && out[k].end > c.start {
+			c.start = out[k].end
+		}
+		out = append(out, c)
+	}
 	open, openSingle := false, false
-	var prev rune // last character before the current token, across lines
+	var prev rune       // last character before the current token, across lines
+	var prevWord string // the token before it
 	for li, l := range lines {
 		s := l.text
 		fields := columnsFields(s)
@@ -53,27 +62,60 @@ func columnsCandidates(pi int, lines []rawLine) []columnsCand {
 			weak := unicode.IsLetter(prev)
 			switch {
 			case len(f) <= 4 && (strong || weak) && strings.ContainsAny(f, "0123456789") && columnsDigitTok.MatchString(f):
+				if columnsTextNumber(prevWord, f) {
+					break
+				}
 				c := columnsCand{para: pi, line: li, start: fs, end: fe, digits: f, strong: strong}
 				if fi+1 < len(fields) && columnsSymbolTok.MatchString(s[fields[fi+1][0]:fields[fi+1][1]]) {
 					fi++
 					c.end, c.symbol, c.strong = fields[fi][1], true, true
 				}
 				c.start, c.end = columnsWithSpace(s, c.start, c.end)
-				out = append(out, c)
+				add(c)
 			case prev != 0 && (strings.Trim(f, columnsMarkSymbols) == "" || f == "f" && strong):
 				// A lone symbol; "f" is how OCR reads a dagger.
 				c := columnsCand{para: pi, line: li, start: fs, end: fe, symbol: true, strong: true}
 				c.start, c.end = columnsWithSpace(s, c.start, c.end)
-				out = append(out, c)
+				add(c)
 			default:
 				if at := columnsGluedMarker(f, &open, &openSingle); at >= 0 {
-					out = append(out, columnsCand{para: pi, line: li, start: fs + at, end: fe, symbol: true, strong: true})
+					add(columnsCand{para: pi, line: li, start: fs + at, end: fe, symbol: true, strong: true})
 				}
 			}
 			prev, _ = utf8.DecodeLastRuneInString(s[:fields[fi][1]])
+			prevWord = s[fields[fi][0]:fields[fi][1]]
 		}
 	}
 	return out
+}
+
+// columnsNumberAbbrevs introduce a number that is text: "p. 12", "No. 8".
+var columnsNumberAbbrevs = map[string]bool{
+	"p": true, "pp": true, "no": true, "nos": true, "vol": true, "vols": true, "art": true, "arts": true,
+	"ch": true, "chap": true, "fig": true, "figs": true, "n": true, "nn": true, "sec": true, "pt": true,
+}
+
+var columnsMonths = []string{"january", "february", "march", "april", "may", "june", "july",
+	"august", "september", "october", "november", "december"}
+
+// columnsTextNumber reports a number that the word before it makes text: a
+// page or issue after its abbreviation, a day (1–31) after a month, its
+// abbreviation ("Sept. 18") or the end of a month name hyphenated across
+// lines ("Sep-⏎tember 18"). "tember 82" is still a marker.
+func columnsTextNumber(before, tok string) bool {
+	w := strings.ToLower(strings.TrimRight(before, ".,"))
+	if strings.HasSuffix(before, ".") && columnsNumberAbbrevs[w] {
+		return true
+	}
+	if d := atoiDefault(tok, 0); d < 1 || d > 31 || len(w) < 3 {
+		return false
+	}
+	for _, m := range columnsMonths {
+		if strings.HasPrefix(m, w) || len(w) >= 4 && strings.HasSuffix(m, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // columnsGluedMarker follows the quotation marks of a word and returns the

@@ -443,6 +443,18 @@ func TestColumns_Helpers(t *testing.T) {
 			t.Errorf("columnsConfusable(%q, %q) = %v", c.a, c.b, got)
 		}
 	}
+	for _, c := range []struct {
+		before, tok string
+		text        bool
+	}{
+		{"p.", "12", true}, {"No.", "8", true}, {"March", "8", true}, {"Sept.", "18", true},
+		{"tember", "18", true}, {"tember", "82", false}, {"Kiakhta.", "13", false}, {"l.", "72a", false},
+		{"mayor", "3", false},
+	} {
+		if got := columnsTextNumber(c.before, c.tok); got != c.text {
+			t.Errorf("columnsTextNumber(%q, %q) = %v", c.before, c.tok, got)
+		}
+	}
 	if a, b := columnsFurnitureKey("August 17 , 1932 "), columnsFurnitureKey("August 17, 1932"); a != b {
 		t.Errorf("furniture keys differ: %q, %q", a, b)
 	}
