@@ -17,9 +17,9 @@ import (
 //
 //  1. Chunks are the lines between runs of two or more blank lines; inside a
 //     chunk a single blank line separates paragraphs or notes (blocks).
-//  2. Furniture is a one-line chunk whose text, digits masked, recurs at
-//     least three times. A run of it is a page break, and a bare number in
-//     it the folio.
+//  2. Furniture is a one-line chunk that is a bare number (the folio) or
+//     whose text, digits masked, recurs at least three times (date, running
+//     title). A run of it is a page break.
 //  3. Notes are set in smaller type, so their lines are wider than the
 //     body's: the notes of a chunk are the blocks at its foot from the first
 //     labelled or wide one. A chunk of unlabelled wide lines continues the
@@ -402,6 +402,7 @@ func columnsParaEnds(last, next string, median int) bool {
 // digit tokens and symbol runs ("attack. 81", "Japan.” 7 *", "Sakhalin.*").
 var columnsMarkerTail = regexp.MustCompile(`(?:\s+(?:\d{1,3}[a-z]?|[*™®§°†‡'’”“"]+)){0,2}[*™®§°†‡]*$`)
 
+// columnsStripMarkerTail removes what a marker left at the end of a line.
 func columnsStripMarkerTail(s string) string {
 	return strings.TrimSpace(columnsMarkerTail.ReplaceAllString(s, ""))
 }
