@@ -213,22 +213,74 @@ func TestCorpus_RecordWordsAppearInOrderInTheirSource(t *testing.T) {
 	}
 	c.All(func(p *Paragraph) bool {
 		lig := p.HasFlag(FlagRepairedLigature)
-		src := alnumStream(strings.Join(sources[p.Source][p.Lines[0]-1:p.Lines[1]], "\n"), lig)
+		var src strings.Builder
+		for _, line := range sources[p.Source][p.Lines[0]-1 : p.Lines[1]] {
+			src.WriteString(alnumStream(line, lig))
+			if t := strings.TrimRight(line, " "); strings.HasSuffix(t, "-") || strings.HasSuffix(t, "¬") {
+				src.WriteByte(hyphenMark)
+			}
+		}
 		pos := 0
 		for _, w := range strings.Fields(p.Text) {
 			w = alnumStream(w, lig)
 			if w == "" {
 				continue
 			}
-			i := strings.Index(src[pos:], w)
-			if i < 0 {
+			end, ok := findWord(src.String(), w, pos)
+			if !ok {
 				t.Errorf("%s: word %q not found in order in %s lines %d–%d", p.ID, w, p.Source, p.Lines[0], p.Lines[1])
 				return true
 			}
-			pos += i + len(w)
+			pos = end
 		}
 		return true
 	})
+}
+
+// hyphenMark stands in the source stream where a line ended in a hyphen.
+const hyphenMark = 1
+
+// findWord finds the earliest occurrence of w in src at or after pos and
+// returns where it ends: its letters in order, contiguous but for hyphen
+// marks, or broken at a hyphen mark with other text between the halves (a
+// word hyphenated at the foot of a column, continued after the notes).
+func findWord(src, w string, pos int) (int, bool) {
+	for i := pos; i < len(src); i++ {
+		if end, ok := matchWordAt(src, i, w, true); ok {
+			return end, true
+		}
+	}
+	return 0, false
+}
+
+func matchWordAt(src string, i int, w string, mayJump bool) (int, bool) {
+	j := 0
+	for j < len(w) {
+		if i >= len(src) {
+			return 0, false
+		}
+		if src[i] == hyphenMark {
+			i++
+			if end, ok := matchWordAt(src, i, w[j:], false); ok {
+				return end, true
+			}
+			if !mayJump || j == 0 {
+				return 0, false
+			}
+			for k := i; k < len(src); k++ {
+				if end, ok := matchWordAt(src, k, w[j:], false); ok {
+					return end, true
+				}
+			}
+			return 0, false
+		}
+		if src[i] != w[j] {
+			return 0, false
+		}
+		i++
+		j++
+	}
+	return i, true
 }
 
 func fsReadDefault(name string) (string, error) {
