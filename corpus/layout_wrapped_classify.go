@@ -1,0 +1,558 @@
+package corpus
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// wseg is a segment: a run of consecutive text lines that the extraction
+// put out together. Segments end at blank lines and furniture, and a new one
+// starts where a text chunk starts (leading space), where a note starts and
+// where a displaced marker stands.
+type wseg struct {
+	first, last int  // line indexes, inclusive
+	blank       bool // blank lines before it
+	noise       bool // furniture before it
+}
+
+// segments cuts the text into segments.
+func (w *wrapped) segments() []wseg {
+	var segs []wseg
+	blank, noise := false, false
+	divs := w.in.entry.Divisions
+	div := ""
+	for i := range w.lines {
+		l := &w.lines[i]
+		switch l.kind {
+		case wlSkip, wlBlank:
+			blank = true
+			continue
+		case wlFurniture:
+			noise = true
+			continue
+		}
+		d := divisionAt(divs, i+1)
+		_, _, displaced := displacedMarker(l.trim)
+		if n := len(segs); n > 0 && segs[n-1].last == i-1 && !l.chunk && d == div && noteStart(l.trim) == "" && !displaced {
+			segs[n-1].last = i
+			continue
+		}
+		div = d
+		segs = append(segs, wseg{first: i, last: i, blank: blank, noise: noise})
+		blank, noise = false, false
+	}
+	return segs
+}
+
+// wctx is what the segments just before belong to.
+type wctx uint8
+
+const (
+	ctxBody wctx = iota
+	ctxNotes
+	ctxCaption
+)
+
+// gapKind is what stands between two body lines.
+type gapKind uint8
+
+const (
+	gapNone  gapKind = iota // nothing: the lines follow each other
+	gapBlank                // blank lines only
+	gapPage                 // a page break: a new text chunk, notes, a caption or furniture
+)
+
+// wclassifier walks the segments in order and builds the records.
+type wclassifier struct {
+	w        *wrapped
+	segs     []wseg
+	o        Overrides
+	sections *sectionTracker
+	ctx      wctx
+	division string
+	divHead  bool // nothing but the division's title so far
+	lastNote int  // label of the division's last note
+	note     *wpara
+	caption  *wpara
+	cur      *wpara // the open body paragraph, block quote or timeline
+	prev     *wpara // the last closed one, for block-quote lead-ins
+	// noise: notes, captions or furniture since the last body line;
+	// pageEnd: notes or a running head since then, which end a page.
+	noise, pageEnd bool
+}
+
+// classify decides what every segment is and builds the records.
+func (w *wrapped) classify() {
+	c := &wclassifier{w: w, segs: w.segments(), o: w.in.entry.Overrides, sections: newSectionTracker(w.in.entry.Sections), division: "\x00"}
+	prevLast := -1
+	for k, s := range c.segs {
+		for i := prevLast + 1; i < s.first; i++ {
+			if l := &w.lines[i]; l.kind == wlFurniture {
+				c.noise = true
+				if l.folio > 0 && strings.ContainsRune(l.trim, ' ') {
+					// a running head opens its page: what follows is
+					// the page's text
+					w.breakAt(i)
+					c.pageEnd, c.ctx = false, ctxBody
+				}
+			}
+		}
+		prevLast = s.last
+		c.segment(k, s)
+	}
+	c.close()
+}
+
+func (c *wclassifier) segment(k int, s wseg) {
+	w := c.w
+	first := &w.lines[s.first]
+	if d := divisionAt(w.in.entry.Divisions, s.first+1); d != c.division {
+		c.startDivision(d, s.first)
+	}
+	c.sections.at(s.first + 1)
+	if label := noteStart(first.trim); label != "" && c.validNote(label) {
+		c.startNote(s, label)
+		return
+	}
+	if captionStart(first.trim) {
+		c.startCaption(s)
+		return
+	}
+	switch c.ctx {
+	case ctxCaption:
+		if c.continuesCaption(s) {
+			c.caption.lines = appendRange(c.caption.lines, s.first, s.last)
+			return
+		}
+	case ctxNotes:
+		if c.continuesNotes(k, s) {
+			c.noteContinued(s)
+			return
+		}
+	case ctxBody:
+		if c.noteTail(s) {
+			c.noteContinued(s)
+			return
+		}
+	}
+	c.body(s)
+}
+
+func appendRange(xs []int, first, last int) []int {
+	for i := first; i <= last; i++ {
+		xs = append(xs, i)
+	}
+	return xs
+}
+
+func (c *wclassifier) startDivision(d string, i int) {
+	c.close()
+	c.division, c.divHead = d, true
+	c.ctx, c.lastNote, c.note, c.caption, c.prev = ctxBody, 0, nil, nil, nil
+	c.noise, c.pageEnd = false, false
+	c.sections.set("")
+	c.w.breakAt(i)
+}
+
+// validNote checks a note label against the division's sequence: notes
+// come in order, and whole pages of them may be missing.
+func (c *wclassifier) validNote(label string) bool {
+	n := atoiDefault(label, 0)
+	return n > c.lastNote && n <= c.lastNote+50
+}
+
+func (c *wclassifier) startNote(s wseg, label string) {
+	w := c.w
+	first := &w.lines[s.first]
+	first.fixed = strings.TrimLeft(first.trim[len(label):], ". ")
+	c.note = &wpara{kind: KindNote, label: label, division: c.division, section: c.sections.cur, lines: appendRange(nil, s.first, s.last)}
+	w.notes = append(w.notes, c.note)
+	c.lastNote = atoiDefault(label, 0)
+	c.ctx, c.noise, c.pageEnd = ctxNotes, true, true
+}
+
+// noteContinued adds an unnumbered run of note text to the division's last
+// note: the rest of a note after a random blank line, or its continuation at
+// the head of the next page's notes. Text before the division's first note
+// belongs to no note the source keeps and is left out.
+func (c *wclassifier) noteContinued(s wseg) {
+	if c.note != nil {
+		c.note.lines = appendRange(c.note.lines, s.first, s.last)
+	}
+	c.ctx, c.noise, c.pageEnd = ctxNotes, true, true
+}
+
+// wideMetric is the width a segment is set at: the median of its lines but
+// the last (which may be short), or the width of its only line.
+func (w *wrapped) wideMetric(s wseg) int {
+	if s.first == s.last {
+		return w.lines[s.first].width
+	}
+	ws := make([]int, 0, s.last-s.first)
+	for i := s.first; i < s.last; i++ {
+		ws = append(ws, w.lines[i].width)
+	}
+	return medianInt(ws)
+}
+
+// noteLike reports whether a segment is set in note type. A segment of one
+// or two lines is measured by one line, and a body line can come out a
+// little wider than the rest: it must be wider still.
+func (w *wrapped) noteLike(s wseg) bool {
+	if s.last-s.first < 2 {
+		return w.wideMetric(s) >= w.noteWidth+2
+	}
+	return w.wideMetric(s) >= w.noteWidth
+}
+
+// continuesNotes decides a segment after notes. A segment that does not
+// open a text chunk goes on with the notes (blank lines fall at random
+// inside note blocks); one that opens a chunk is the next page's text unless
+// it is set in note type or is a stub of note text between notes.
+func (c *wclassifier) continuesNotes(k int, s wseg) bool {
+	w := c.w
+	first := &w.lines[s.first]
+	if timelineStart(first.trim) || c.numberedHeading(s) {
+		return false
+	}
+	if !first.chunk {
+		return true
+	}
+	if w.noteLike(s) {
+		return true
+	}
+	if s.first != s.last || first.width*5 >= w.median*4 || k+1 >= len(c.segs) {
+		return false
+	}
+	next := c.segs[k+1]
+	nl := &w.lines[next.first]
+	return noteStart(nl.trim) != "" || nl.chunk && w.noteLike(next)
+}
+
+// noteTail decides whether a segment in body context is note text: set in
+// note type (a note's continuation at the head of a page's notes), or a
+// short line that ends a sentence right before a note, after a blank line
+// that cut a sentence of the body ("…taking part in the Mukden Incident⏎⏎
+// Giichi, 19 May 1928, JACAR, B02031861600.⏎363Liu Mingjiu, …").
+func (c *wclassifier) noteTail(s wseg) bool {
+	w := c.w
+	first := &w.lines[s.first]
+	if timelineStart(first.trim) || c.numberedHeading(s) {
+		return false
+	}
+	if w.noteLike(s) {
+		return true
+	}
+	if s.first != s.last || first.chunk || !s.blank || first.width*4 >= w.median*3 || !strings.HasSuffix(first.trim, ".") {
+		return false
+	}
+	if c.cur == nil || endsSentence(c.lastText(c.cur)) || s.last+1 >= len(w.lines) {
+		return false
+	}
+	label := noteStart(w.lines[s.last+1].trim)
+	return label != "" && c.validNote(label)
+}
+
+func (c *wclassifier) startCaption(s wseg) {
+	c.pageTop(s)
+	c.caption = &wpara{kind: KindCaption, division: c.division, section: c.sections.cur, lines: appendRange(nil, s.first, s.last)}
+	c.w.captions = append(c.w.captions, c.caption)
+	c.ctx, c.noise = ctxCaption, true
+}
+
+// continuesCaption decides a segment after a caption. Captions end at a
+// blank line, but a narrow caption beside its figure can hold blank lines,
+// and a map's legend and credit come after it: the caption goes on when its
+// last line breaks off (a hyphen, a comma, a word that leads on), when it
+// does not end a sentence and the segment is narrow (several lines, or one
+// that goes on in lower case or with a bracket), or when the segment is set
+// in note type.
+func (c *wclassifier) continuesCaption(s wseg) bool {
+	w := c.w
+	last := w.lines[c.caption.lines[len(c.caption.lines)-1]].trim
+	if leadsOn(last) || w.noteLike(s) {
+		return true
+	}
+	if endsSentence(last) {
+		return false
+	}
+	for i := s.first; i <= s.last; i++ {
+		if w.lines[i].width*5 >= w.median*3 {
+			return false
+		}
+	}
+	first := w.lines[s.first].trim
+	return s.first < s.last || startsLower(first) || strings.HasPrefix(first, "(")
+}
+
+// leadsOn reports whether a line breaks off where the text must go on: a
+// hyphen, a comma, a possessive or a word that cannot end a phrase.
+func leadsOn(s string) bool {
+	s = strings.TrimRight(s, " ")
+	if strings.HasSuffix(s, "-") || strings.HasSuffix(s, ",") || strings.HasSuffix(s, "’s") || strings.HasSuffix(s, "'s") {
+		return true
+	}
+	i := strings.LastIndexByte(s, ' ')
+	switch strings.ToLower(s[i+1:]) {
+	case "that", "because", "namely", "of", "the", "and", "to", "a", "an", "in", "on", "for", "with", "by", "as", "or", "but", "from", "at", "who", "which", "whose", "whom":
+		return true
+	}
+	return false
+}
+
+// pageTop is called for a segment of the text proper (body, heading,
+// caption): after notes, or opening a chunk, it starts a new page.
+func (c *wclassifier) pageTop(s wseg) {
+	if c.pageEnd || c.w.lines[s.first].chunk {
+		c.w.breakAt(s.first)
+	}
+	c.pageEnd = false
+}
+
+func (c *wclassifier) lastText(p *wpara) string { return c.w.lines[p.lines[len(p.lines)-1]].text() }
+
+// numberedHeading reports whether a segment is a numbered section heading:
+// "2.1 Soviet-Japanese Rapprochement", at most two lines ("1.2 …End of the⏎
+// Anglo-Japanese Alliance, 1917–1922"), none wider than the text or ending
+// a sentence.
+func (c *wclassifier) numberedHeading(s wseg) bool {
+	w := c.w
+	first := &w.lines[s.first]
+	if s.last > s.first+1 || first.trim == "" || first.trim[0] < '0' || first.trim[0] > '9' || containsInt(c.o.NotHeading, s.first+1) {
+		return false
+	}
+	if !numberedHeading.MatchString(first.trim) {
+		return false
+	}
+	for i := s.first; i <= s.last; i++ {
+		if w.lines[i].width > w.median || strings.HasSuffix(w.lines[i].trim, ".") {
+			return false
+		}
+	}
+	return true
+}
+
+// body handles a segment of the text proper.
+func (c *wclassifier) body(s wseg) {
+	w := c.w
+	first := &w.lines[s.first]
+	gap := gapNone
+	switch {
+	case c.noise || first.chunk:
+		gap = gapPage
+	case s.blank:
+		gap = gapBlank
+	}
+	c.pageTop(s)
+	c.ctx, c.noise = ctxBody, false
+	if label, rest, ok := displacedMarker(first.trim); ok && c.cur != nil && c.validNote(label) {
+		// The blank line before a displaced marker is spurious; a short
+		// line that ends a sentence there ends its paragraph.
+		first.fixed = repairDisplaced(label, rest)
+		c.cur.lines = append(c.cur.lines, s.first)
+		if first.width*10 < w.median*9 && endsSentence(first.fixed) {
+			c.close()
+		}
+		c.addLines(s.first+1, s.last, gapNone)
+		return
+	}
+	if c.numberedHeading(s) || containsInt(c.o.Heading, s.first+1) || c.unnumberedHeading(s, gap) {
+		c.heading(s)
+		return
+	}
+	if timelineStart(first.trim) {
+		c.close()
+		c.open(s.first)
+		c.cur.kind, c.cur.timeline = KindCaption, true
+		c.addLines(s.first, s.last, gapNone)
+		return
+	}
+	c.addLines(s.first, s.last, gap)
+}
+
+// addLines adds body lines to the open paragraph, or opens a new one where
+// the gap before a line ends the paragraph.
+func (c *wclassifier) addLines(first, last int, gap gapKind) {
+	for i := first; i <= last; i++ {
+		if c.cur == nil || len(c.cur.lines) > 0 && !c.continues(gap, i) {
+			c.close()
+			c.open(i)
+		}
+		c.cur.lines = append(c.cur.lines, i)
+		gap = gapNone
+		if containsInt(c.o.ParaBreakAfter, i+1) {
+			c.cur.flags = append(c.cur.flags, FlagOverride)
+			c.close()
+		}
+	}
+}
+
+func (c *wclassifier) open(i int) {
+	c.cur = &wpara{kind: KindBody, division: c.division, section: c.sections.cur}
+	c.divHead = false
+	if inRanges(c.o.BlockQuotes, i+1) {
+		c.cur.kind = KindBlockQuote
+		c.cur.flags = append(c.cur.flags, FlagOverride)
+	}
+}
+
+// close ends the open paragraph. A paragraph set narrower than the text
+// after a lead-in (a paragraph ending with a colon, or breaking off short)
+// is a block quote.
+func (c *wclassifier) close() {
+	p := c.cur
+	if p == nil {
+		return
+	}
+	c.cur = nil
+	if p.kind == KindBody && c.prev != nil && c.isQuote(p) {
+		p.kind = KindBlockQuote
+	}
+	c.w.paras = append(c.w.paras, p)
+	c.prev = p
+}
+
+func (c *wclassifier) isQuote(p *wpara) bool {
+	w := c.w
+	if len(p.lines) < 2 || c.prev.timeline {
+		return false
+	}
+	lead := c.lastText(c.prev)
+	leadIn := strings.HasSuffix(strings.TrimRight(lead, "0123456789"), ":") ||
+		!endsSentence(lead) && utf8.RuneCountInString(lead)*10 < w.median*9
+	if !leadIn {
+		return false
+	}
+	ws := make([]int, 0, len(p.lines))
+	for _, i := range p.lines[:len(p.lines)-1] {
+		ws = append(ws, w.lines[i].width)
+	}
+	return medianInt(ws)*100 <= w.median*93
+}
+
+// continues decides whether body line i goes on with the open paragraph,
+// from the gap before it and the line that ends the paragraph so far.
+func (c *wclassifier) continues(gap gapKind, i int) bool {
+	w := c.w
+	pi := c.cur.lines[len(c.cur.lines)-1]
+	if containsInt(c.o.NoParaBreakAfter, pi+1) {
+		c.cur.flags = append(c.cur.flags, FlagOverride)
+		return true
+	}
+	p := w.lines[pi].text()
+	if c.cur.timeline {
+		return !strings.HasSuffix(p, ".")
+	}
+	n := w.lines[i].trim
+	switch gap {
+	case gapBlank:
+		if endsSentence(p) {
+			return false
+		}
+		// A blank line inside a sentence is spurious where the sentence
+		// plainly goes on: a broken word, a word that leads on, a
+		// lower-case continuation, an open quotation, or a full line
+		// before it. (A lead-in ending with a comma stays apart from its
+		// quotation.)
+		return strings.HasSuffix(p, "-") || leadsOn(p) && !strings.HasSuffix(p, ",") || startsLower(n) || c.openQuote() || !c.short(pi)
+	case gapPage:
+		// Across a page break a paragraph ends only where a short line
+		// ends a sentence and the next page opens with a capital.
+		return !(endsSentence(p) && c.short(pi) && startsCapital(n))
+	}
+	return true
+}
+
+// openQuote reports whether the open paragraph has opened a quotation that
+// it has not closed.
+func (c *wclassifier) openQuote() bool {
+	open := 0
+	for _, i := range c.cur.lines {
+		t := c.w.lines[i].trim
+		open += strings.Count(t, "“") - strings.Count(t, "”")
+	}
+	return open > 0
+}
+
+// short reports whether line i is short for the open paragraph: narrower
+// than nine tenths of its other lines (or of the text, for a paragraph of
+// one or two lines), as the last line of a paragraph usually is.
+func (c *wclassifier) short(i int) bool {
+	w := c.w
+	ref := w.median
+	if n := len(c.cur.lines); n >= 3 {
+		ws := make([]int, 0, n-1)
+		for _, j := range c.cur.lines {
+			if j != i {
+				ws = append(ws, w.lines[j].width)
+			}
+		}
+		ref = medianInt(ws)
+	}
+	return w.lines[i].width*10 < ref*9
+}
+
+func startsLower(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return unicode.IsLower(r)
+}
+
+func startsCapital(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return unicode.IsUpper(r) || unicode.IsDigit(r) || strings.ContainsRune("“‘\"'([", r)
+}
+
+// unnumberedHeading recognises a sub-heading ("Bolshevik diplomacy"): one
+// short capitalised line without terminal punctuation, with a blank line
+// after it and a capitalised line after that, where the text before it
+// ended a sentence. At the head of a division it is the division's title.
+func (c *wclassifier) unnumberedHeading(s wseg, gap gapKind) bool {
+	w := c.w
+	l := &w.lines[s.first]
+	if s.first != s.last || gap == gapNone || containsInt(c.o.NotHeading, s.first+1) || l.width*100 > w.median*85 || !looksLikeHeading(strings.TrimLeft(l.trim, "“‘\"'")) || leadsOn(l.trim) {
+		return false
+	}
+	if s.last+1 < len(w.lines) && w.lines[s.last+1].kind == wlText {
+		return false
+	}
+	if c.cur != nil && !endsSentence(c.lastText(c.cur)) && !c.divHead {
+		return false
+	}
+	for j := s.last + 1; j < len(w.lines); j++ {
+		if w.lines[j].kind == wlText {
+			return startsCapital(w.lines[j].trim)
+		}
+	}
+	return false
+}
+
+// heading emits a heading record; numbered and unnumbered headings become
+// the section of what follows, a division's title does not.
+func (c *wclassifier) heading(s wseg) {
+	c.close()
+	h := &wpara{kind: KindHeading, division: c.division, lines: appendRange(nil, s.first, s.last)}
+	if containsInt(c.o.Heading, s.first+1) {
+		h.flags = append(h.flags, FlagOverride)
+	}
+	if !c.divHead {
+		var parts []string
+		for i := s.first; i <= s.last; i++ {
+			parts = append(parts, c.w.lines[i].trim)
+		}
+		c.sections.set(strings.Join(strings.Fields(strings.Join(parts, " ")), " "))
+	}
+	h.section = c.sections.cur
+	c.w.paras = append(c.w.paras, h)
+	c.prev = nil
+}
+
+// breakAt records that a new page begins at line i. Two page breaks a few
+// lines apart are one (a caption at the top of a page, then its text).
+func (w *wrapped) breakAt(i int) {
+	if n := len(w.breaks); n > 0 && i-w.breaks[n-1] < 5 {
+		return
+	}
+	w.breaks = append(w.breaks, i)
+}
+
