@@ -110,7 +110,7 @@ type wrapped struct {
 	paras    []*wpara // body paragraphs, block quotes, headings, timelines
 	notes    []*wpara
 	captions []*wpara
-	breaks   []int  // line indexes where a new page begins, in order
+	breaks   []int // line indexes where a new page begins, in order
 	anchors  []wanchor
 }
 
@@ -271,7 +271,7 @@ func endsSentence(s string) bool {
 	s = strings.TrimRight(s, " \t")
 	s = strings.TrimSuffix(s, "—") // "the following objects:—"
 	s = strings.TrimRight(s, "0123456789")
-	s = strings.TrimRight(s, "\"”’')]")
+	s = strings.TrimRight(s, "\"”’')] ") // "from Tokyo.’ ”430"
 	r, _ := utf8.DecodeLastRuneInString(s)
 	return r == '.' || r == '?' || r == '!' || r == ':' || r == '…'
 }

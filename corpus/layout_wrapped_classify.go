@@ -209,25 +209,26 @@ func (w *wrapped) noteLike(s wseg) bool {
 // continuesNotes decides a segment after notes. A segment that does not
 // open a text chunk goes on with the notes (blank lines fall at random
 // inside note blocks); one that opens a chunk is the next page's text unless
-// it is set in note type or is a stub of note text between notes.
+// it is set in note type, or is a lone line that a new chunk follows at
+// once, or a short stub between notes.
 func (c *wclassifier) continuesNotes(k int, s wseg) bool {
 	w := c.w
 	first := &w.lines[s.first]
 	if timelineStart(first.trim) || c.numberedHeading(s) {
 		return false
 	}
-	if !first.chunk {
+	if !first.chunk || w.wideMetric(s) >= w.noteWidth {
 		return true
 	}
-	if w.noteLike(s) {
-		return true
-	}
-	if s.first != s.last || first.width*5 >= w.median*4 || k+1 >= len(c.segs) {
+	if s.first != s.last || k+1 >= len(c.segs) {
 		return false
 	}
 	next := c.segs[k+1]
 	nl := &w.lines[next.first]
-	return noteStart(nl.trim) != "" || nl.chunk && w.noteLike(next)
+	if next.first == s.last+1 && nl.chunk && noteStart(nl.trim) == "" && !captionStart(nl.trim) {
+		return true
+	}
+	return first.width*5 < w.median*4 && (noteStart(nl.trim) != "" || nl.chunk && w.noteLike(next))
 }
 
 // noteTail decides whether a segment in body context is note text: set in
@@ -375,7 +376,10 @@ func (c *wclassifier) body(s wseg) {
 // the gap before a line ends the paragraph.
 func (c *wclassifier) addLines(first, last int, gap gapKind) {
 	for i := first; i <= last; i++ {
-		if c.cur == nil || len(c.cur.lines) > 0 && !c.continues(gap, i) {
+		if debugJoin != nil && c.cur != nil && len(c.cur.lines) > 0 && gap != gapNone {
+			debugJoin(c, gap, i, last)
+		}
+		if c.cur == nil || len(c.cur.lines) > 0 && !c.continues(gap, i, last) {
 			c.close()
 			c.open(i)
 		}
@@ -431,9 +435,10 @@ func (c *wclassifier) isQuote(p *wpara) bool {
 	return medianInt(ws)*100 <= w.median*93
 }
 
-// continues decides whether body line i goes on with the open paragraph,
-// from the gap before it and the line that ends the paragraph so far.
-func (c *wclassifier) continues(gap gapKind, i int) bool {
+// continues decides whether body line i (of a segment that ends at line
+// last) goes on with the open paragraph, from the gap before it and the line
+// that ends the paragraph so far.
+func (c *wclassifier) continues(gap gapKind, i, last int) bool {
 	w := c.w
 	pi := c.cur.lines[len(c.cur.lines)-1]
 	if containsInt(c.o.NoParaBreakAfter, pi+1) {
@@ -445,6 +450,9 @@ func (c *wclassifier) continues(gap gapKind, i int) bool {
 		return !strings.HasSuffix(p, ".")
 	}
 	n := w.lines[i].trim
+	if gloss(n) || gloss(p) {
+		return true
+	}
 	switch gap {
 	case gapBlank:
 		if endsSentence(p) {
@@ -453,26 +461,86 @@ func (c *wclassifier) continues(gap gapKind, i int) bool {
 		// A blank line inside a sentence is spurious where the sentence
 		// plainly goes on: a broken word, a word that leads on, a
 		// lower-case continuation, an open quotation, or a full line
-		// before it. (A lead-in ending with a comma stays apart from its
-		// quotation.)
-		return strings.HasSuffix(p, "-") || leadsOn(p) && !strings.HasSuffix(p, ",") || startsLower(n) || c.openQuote() || !c.short(pi)
+		// before it; but a lead-in stays apart from its block quote.
+		if c.quoteEdge(p, i, last) {
+			return false
+		}
+		return strings.HasSuffix(p, "-") || leadsOn(p) && !strings.HasSuffix(p, ",") || startsLower(n) || c.unclosed() || !c.short(pi)
 	case gapPage:
-		// Across a page break a paragraph ends only where a short line
-		// ends a sentence and the next page opens with a capital.
-		return !(endsSentence(p) && c.short(pi) && startsCapital(n))
+		// Across a page break a paragraph ends only where a line ends a
+		// sentence and the next page opens with a capital, and either the
+		// line is short, or the next one is indented, or a block quote
+		// starts or ends there.
+		return !(endsSentence(p) && startsCapital(n) && (c.short(pi) || w.indented(i, last) || c.quoteEdge(p, i, last)))
 	}
 	return true
 }
 
-// openQuote reports whether the open paragraph has opened a quotation that
-// it has not closed.
-func (c *wclassifier) openQuote() bool {
-	open := 0
+// quoteEdge reports whether a block quote begins or ends between the open
+// paragraph, whose last line is p, and the segment from line i to last: a
+// lead-in (a colon, or a short line that leads on) before narrow lines, or
+// narrow lines that end a sentence before full ones.
+func (c *wclassifier) quoteEdge(p string, i, last int) bool {
+	w := c.w
+	next := w.setWidth(appendRange(nil, i, last))
+	if next < 0 {
+		return false
+	}
+	cur := w.setWidth(c.cur.lines)
+	narrow := func(x int) bool { return x >= 0 && x*100 <= w.median*93 }
+	if narrow(next) && !narrow(cur) {
+		return strings.HasSuffix(strings.TrimRight(p, "0123456789—"), ":") || leadsOn(p) && c.short(c.cur.lines[len(c.cur.lines)-1])
+	}
+	return narrow(cur) && !narrow(next) && endsSentence(p)
+}
+
+// setWidth is the width a run of lines is set at: the median of its lines
+// but the last, or -1 for a run too short to tell.
+func (w *wrapped) setWidth(lines []int) int {
+	if len(lines) < 3 {
+		return -1
+	}
+	ws := make([]int, 0, len(lines)-1)
+	for _, i := range lines[:len(lines)-1] {
+		ws = append(ws, w.lines[i].width)
+	}
+	return medianInt(ws)
+}
+
+// indented reports whether line i, followed by more lines of its segment up
+// to line last, is a paragraph's first line: paragraphs are set with a
+// first-line indent, so the first line holds a few characters fewer than
+// the full lines after it.
+func (w *wrapped) indented(i, last int) bool {
+	var ws []int
+	for j := i + 1; j < last && j <= i+6; j++ {
+		ws = append(ws, w.lines[j].width)
+	}
+	return len(ws) >= 2 && w.lines[i].width+5 <= medianInt(ws)
+}
+
+// unclosed reports whether the open paragraph has opened a quotation or a
+// bracket that it has not closed.
+func (c *wclassifier) unclosed() bool {
+	quotes, brackets := 0, 0
 	for _, i := range c.cur.lines {
 		t := c.w.lines[i].trim
-		open += strings.Count(t, "“") - strings.Count(t, "”")
+		quotes += strings.Count(t, "“") - strings.Count(t, "”")
+		brackets += strings.Count(t, "(") - strings.Count(t, ")") + strings.Count(t, "[") - strings.Count(t, "]")
 	}
-	return open > 0
+	return quotes > 0 || brackets > 0
+}
+
+// gloss reports whether a line holds nothing but CJK characters: a gloss
+// the extraction moved out of its brackets ("Ōsumi Mineo ( , 1876–1941)"⏎⏎
+// "大角岑生"), which stays in the paragraph it was cut from.
+func gloss(s string) bool {
+	for _, r := range s {
+		if printWidth(string(r)) != 2 && !unicode.IsSpace(r) && r != '・' {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // short reports whether line i is short for the open paragraph: narrower
@@ -510,7 +578,7 @@ func startsCapital(s string) bool {
 func (c *wclassifier) unnumberedHeading(s wseg, gap gapKind) bool {
 	w := c.w
 	l := &w.lines[s.first]
-	if s.first != s.last || gap == gapNone || containsInt(c.o.NotHeading, s.first+1) || l.width*100 > w.median*85 || !looksLikeHeading(strings.TrimLeft(l.trim, "“‘\"'")) || leadsOn(l.trim) {
+	if s.first != s.last || gap == gapNone || containsInt(c.o.NotHeading, s.first+1) || l.width*10 > w.median*9 || !looksLikeHeading(strings.TrimLeft(l.trim, "“‘\"'")) || leadsOn(l.trim) {
 		return false
 	}
 	if s.last+1 < len(w.lines) && w.lines[s.last+1].kind == wlText {
@@ -556,3 +624,4 @@ func (w *wrapped) breakAt(i int) {
 	w.breaks = append(w.breaks, i)
 }
 
+var debugJoin func(c *wclassifier, gap gapKind, i, last int)
