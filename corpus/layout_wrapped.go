@@ -197,7 +197,7 @@ func (w *wrapped) markFurniture() {
 		if l.kind != wlText {
 			continue
 		}
-		if ok, page := w.in.textLine(i + 1); !ok {
+		if ok, page := w.in.textLine(i + 1); !ok && !w.noteURL(i) {
 			l.kind, l.folio = wlFurniture, page
 			continue
 		}
@@ -209,7 +209,7 @@ func (w *wrapped) markFurniture() {
 			continue
 		}
 		if page, rest, ok := splitFolio(l.trim); ok {
-			if k := furnitureKey(rest); titles[k] || repeated[furnitureKey(l.trim)] >= 3 {
+			if k := furnitureKey(rest); titles[k] || repeated[furnitureKey(l.trim)] >= 3 && strings.Count(rest, " ") >= 2 {
 				l.kind, l.folio = wlFurniture, page
 				continue
 			}
@@ -218,6 +218,16 @@ func (w *wrapped) markFurniture() {
 			l.kind = wlFurniture
 		}
 	}
+}
+
+// noteURL reports whether line i is a URL that ends the sentence of the
+// note line right before it ("… Tokyo. See⏎https://dl.ndl.go.jp/….") and so
+// is note text, not one of the link targets that the extraction repeats on
+// lines of their own.
+func (w *wrapped) noteURL(i int) bool {
+	l := &w.lines[i]
+	return i > 0 && w.lines[i-1].kind == wlText && strings.HasSuffix(l.trim, ".") &&
+		chromeLines.MatchString(l.trim) && noteStart(l.trim) == ""
 }
 
 // furnitureKey folds a line for comparison with other pages' furniture:
@@ -395,8 +405,13 @@ func (w *wrapped) blocks() []rawBlock {
 	return out
 }
 
-// endsNote reports whether a note's text ends as a complete note does.
+// endsNote reports whether a note's text ends as a complete note does: a
+// sentence ends, and not with a colon or an abbreviation ("66, no.").
 func endsNote(s string) bool {
+	s = strings.TrimRight(s, " ")
+	if t, ok := strings.CutSuffix(s, "."); ok && isAbbreviation(t) {
+		return false
+	}
 	return endsSentence(s) && !strings.HasSuffix(strings.TrimRight(s, "0123456789"), ":")
 }
 

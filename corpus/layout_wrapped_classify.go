@@ -74,6 +74,7 @@ type wclassifier struct {
 	divHead  bool // nothing but the division's title so far
 	lastNote int  // label of the division's last note
 	note     *wpara
+	orphan   bool // the last note text was the tail of a lost note
 	caption  *wpara
 	cur      *wpara // the open body paragraph, block quote or timeline
 	prev     *wpara // the last closed one, for block-quote lead-ins
@@ -166,6 +167,7 @@ func (c *wclassifier) startNote(s wseg, label string) {
 	w := c.w
 	first := &w.lines[s.first]
 	first.fixed = strings.TrimLeft(first.trim[len(label):], ". ")
+	c.orphan = false
 	c.note = &wpara{kind: KindNote, label: label, division: c.division, section: c.sections.cur, lines: appendRange(nil, s.first, s.last)}
 	w.notes = append(w.notes, c.note)
 	c.lastNote = atoiDefault(label, 0)
@@ -174,11 +176,24 @@ func (c *wclassifier) startNote(s wseg, label string) {
 
 // noteContinued adds an unnumbered run of note text to the division's last
 // note: the rest of a note after a random blank line, or its continuation at
-// the head of the next page's notes. Text before the division's first note
-// belongs to no note the source keeps and is left out.
+// the head of the next page's notes. A run at the head of a page's notes
+// that cannot continue that note (the note is complete and the run does not
+// open a sentence) is the tail of a note the source lost, and is left out,
+// as is text before the division's first note and the rest of a lost
+// note's tail.
 func (c *wclassifier) noteContinued(s wseg) {
+	if debugNote != nil {
+		debugNote(c, s)
+	}
+	w := c.w
 	if c.note != nil {
-		c.note.lines = appendRange(c.note.lines, s.first, s.last)
+		last := w.lines[c.note.lines[len(c.note.lines)-1]].text()
+		r, _ := utf8.DecodeRuneInString(w.lines[s.first].trim)
+		inBlock := c.ctx == ctxNotes && !w.lines[s.first].chunk
+		c.orphan = c.orphan && !inBlock || !inBlock && endsNote(last) && !unicode.IsUpper(r) && !strings.ContainsRune("“‘\"(", r)
+		if !c.orphan {
+			c.note.lines = appendRange(c.note.lines, s.first, s.last)
+		}
 	}
 	c.ctx, c.noise, c.pageEnd = ctxNotes, true, true
 }
@@ -625,3 +640,5 @@ func (w *wrapped) breakAt(i int) {
 }
 
 var debugJoin func(c *wclassifier, gap gapKind, i, last int)
+
+var debugNote func(c *wclassifier, s wseg)
