@@ -406,13 +406,23 @@ func (w *wrapped) blocks() []rawBlock {
 }
 
 // endsNote reports whether a note's text ends as a complete note does: a
-// sentence ends, and not with a colon or an abbreviation ("66, no.").
+// sentence ends (not with a colon, nor with an abbreviation that leads on,
+// "66, no."), or a citation ends with its page ("Ibid., 148–49").
 func endsNote(s string) bool {
 	s = strings.TrimRight(s, " ")
-	if t, ok := strings.CutSuffix(s, "."); ok && isAbbreviation(t) {
-		return false
+	if t, ok := strings.CutSuffix(s, "."); ok {
+		return !citationLeadOn[strings.ToLower(t[strings.LastIndexAny(t, " (")+1:])]
+	}
+	if i := strings.LastIndex(s, ", "); i >= 0 && strings.Trim(s[i+2:], "0123456789–") == "" && i+2 < len(s) {
+		return true
 	}
 	return endsSentence(s) && !strings.HasSuffix(strings.TrimRight(s, "0123456789"), ":")
+}
+
+// citationLeadOn are abbreviations that a citation cannot end with.
+var citationLeadOn = map[string]bool{
+	"no": true, "nos": true, "vol": true, "vols": true, "p": true, "pp": true, "ed": true, "eds": true,
+	"trans": true, "tr": true, "comp": true, "ch": true, "chap": true, "cf": true, "esp": true, "repr": true,
 }
 
 // printWidth measures a line as it was printed, in Latin characters: a CJK

@@ -418,7 +418,8 @@ func (c *wclassifier) open(i int) {
 
 // close ends the open paragraph. A paragraph set narrower than the text
 // after a lead-in (a paragraph ending with a colon, or breaking off short)
-// is a block quote.
+// or after a block quote (a quotation of several paragraphs) is a block
+// quote.
 func (c *wclassifier) close() {
 	p := c.cur
 	if p == nil {
@@ -438,7 +439,7 @@ func (c *wclassifier) isQuote(p *wpara) bool {
 		return false
 	}
 	lead := c.lastText(c.prev)
-	leadIn := strings.HasSuffix(strings.TrimRight(lead, "0123456789"), ":") ||
+	leadIn := c.prev.kind == KindBlockQuote || strings.HasSuffix(strings.TrimRight(lead, "0123456789"), ":") ||
 		!endsSentence(lead) && utf8.RuneCountInString(lead)*10 < w.median*9
 	if !leadIn {
 		return false
