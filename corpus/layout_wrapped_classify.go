@@ -132,7 +132,7 @@ func (c *wclassifier) segment(k int, s wseg) {
 			return
 		}
 	case ctxBody:
-		if c.noteTail(s) {
+		if c.noteTail(k, s) {
 			c.noteContinued(s)
 			return
 		}
@@ -235,29 +235,44 @@ func (c *wclassifier) continuesNotes(k int, s wseg) bool {
 	if !first.chunk || w.wideMetric(s) >= w.noteWidth {
 		return true
 	}
+	if c.loneChunk(k, s) {
+		return true
+	}
 	if s.first != s.last || k+1 >= len(c.segs) {
 		return false
 	}
 	next := c.segs[k+1]
 	nl := &w.lines[next.first]
-	if next.first == s.last+1 && nl.chunk && noteStart(nl.trim) == "" && !captionStart(nl.trim) {
-		return true
-	}
 	return first.width*5 < w.median*4 && (noteStart(nl.trim) != "" || nl.chunk && w.noteLike(next))
 }
 
+// loneChunk reports whether a segment is a text chunk of one line that
+// another chunk follows at once: the text of a page does not stop after
+// one line, so this is a scrap of a note put out of place ("…through direct
+// contact with⏎ 1939, 405.⏎ Moscow in December 1936.").
+func (c *wclassifier) loneChunk(k int, s wseg) bool {
+	w := c.w
+	if !w.lines[s.first].chunk || s.first != s.last || k+1 >= len(c.segs) {
+		return false
+	}
+	next := c.segs[k+1]
+	nl := &w.lines[next.first]
+	return next.first == s.last+1 && nl.chunk && noteStart(nl.trim) == "" && !captionStart(nl.trim)
+}
+
 // noteTail decides whether a segment in body context is note text: set in
-// note type (a note's continuation at the head of a page's notes), or a
+// note type (a note's continuation at the head of a page's notes), a lone
+// chunk (loneChunk), or a
 // short line that ends a sentence right before a note, after a blank line
 // that cut a sentence of the body ("…taking part in the Mukden Incident⏎⏎
 // Giichi, 19 May 1928, JACAR, B02031861600.⏎363Liu Mingjiu, …").
-func (c *wclassifier) noteTail(s wseg) bool {
+func (c *wclassifier) noteTail(k int, s wseg) bool {
 	w := c.w
 	first := &w.lines[s.first]
 	if timelineStart(first.trim) || c.numberedHeading(s) {
 		return false
 	}
-	if w.noteLike(s) {
+	if w.noteLike(s) || c.loneChunk(k, s) {
 		return true
 	}
 	if s.first != s.last || first.chunk || !s.blank || first.width*4 >= w.median*3 || !strings.HasSuffix(first.trim, ".") {
@@ -495,15 +510,18 @@ func (c *wclassifier) continues(gap gapKind, i, last int) bool {
 // quoteEdge reports whether a block quote begins or ends between the open
 // paragraph, whose last line is p, and the segment from line i to last: a
 // lead-in (a colon, or a short line that leads on) before narrow lines, or
-// narrow lines that end a sentence before full ones.
+// narrow lines that end a sentence before full ones or with a note marker.
 func (c *wclassifier) quoteEdge(p string, i, last int) bool {
 	w := c.w
 	next := w.setWidth(appendRange(nil, i, last))
+	cur := w.setWidth(c.cur.lines)
+	narrow := func(x int) bool { return x >= 0 && x*100 <= w.median*93 }
+	if narrow(cur) && endsSentence(p) && strings.TrimRight(p, "0123456789") != p {
+		return true // a block quote ends with the marker of its source
+	}
 	if next < 0 {
 		return false
 	}
-	cur := w.setWidth(c.cur.lines)
-	narrow := func(x int) bool { return x >= 0 && x*100 <= w.median*93 }
 	if narrow(next) && !narrow(cur) {
 		return strings.HasSuffix(strings.TrimRight(p, "0123456789—"), ":") || leadsOn(p) && c.short(c.cur.lines[len(c.cur.lines)-1])
 	}
