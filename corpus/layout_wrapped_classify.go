@@ -182,15 +182,12 @@ func (c *wclassifier) startNote(s wseg, label string) {
 // as is text before the division's first note and the rest of a lost
 // note's tail.
 func (c *wclassifier) noteContinued(s wseg) {
-	if debugNote != nil {
-		debugNote(c, s)
-	}
 	w := c.w
 	if c.note != nil {
 		last := w.lines[c.note.lines[len(c.note.lines)-1]].text()
 		r, _ := utf8.DecodeRuneInString(w.lines[s.first].trim)
 		inBlock := c.ctx == ctxNotes && !w.lines[s.first].chunk
-		c.orphan = c.orphan && !inBlock || !inBlock && endsNote(last) && !unicode.IsUpper(r) && !strings.ContainsRune("“‘\"(", r)
+		c.orphan = c.orphan || !inBlock && endsNote(last) && !unicode.IsUpper(r) && !strings.ContainsRune("“‘\"(", r)
 		if !c.orphan {
 			c.note.lines = appendRange(c.note.lines, s.first, s.last)
 		}
@@ -406,9 +403,6 @@ func (c *wclassifier) body(s wseg) {
 // the gap before a line ends the paragraph.
 func (c *wclassifier) addLines(first, last int, gap gapKind) {
 	for i := first; i <= last; i++ {
-		if debugJoin != nil && c.cur != nil && len(c.cur.lines) > 0 && gap != gapNone {
-			debugJoin(c, gap, i, last)
-		}
 		if c.cur == nil || len(c.cur.lines) > 0 && !c.continues(gap, i, last) {
 			c.close()
 			c.open(i)
@@ -657,7 +651,3 @@ func (w *wrapped) breakAt(i int) {
 	}
 	w.breaks = append(w.breaks, i)
 }
-
-var debugJoin func(c *wclassifier, gap gapKind, i, last int)
-
-var debugNote func(c *wclassifier, s wseg)
