@@ -16,6 +16,9 @@ type wseg struct {
 	noise       bool // furniture before it
 }
 
+// lines returns the segment's line indexes.
+func (s wseg) lines() []int { return appendRange(nil, s.first, s.last) }
+
 // segments cuts the text into segments.
 func (w *wrapped) segments() []wseg {
 	var segs []wseg
@@ -168,7 +171,7 @@ func (c *wclassifier) startNote(s wseg, label string) {
 	first := &w.lines[s.first]
 	first.fixed = strings.TrimLeft(first.trim[len(label):], ". ")
 	c.orphan = false
-	c.note = &wpara{kind: KindNote, label: label, division: c.division, section: c.sections.cur, lines: appendRange(nil, s.first, s.last)}
+	c.note = &wpara{kind: KindNote, label: label, division: c.division, section: c.sections.cur, lines: s.lines()}
 	w.notes = append(w.notes, c.note)
 	c.lastNote = atoiDefault(label, 0)
 	c.ctx, c.noise, c.pageEnd = ctxNotes, true, true
@@ -195,27 +198,14 @@ func (c *wclassifier) noteContinued(s wseg) {
 	c.ctx, c.noise, c.pageEnd = ctxNotes, true, true
 }
 
-// wideMetric is the width a segment is set at: the median of its lines but
-// the last (which may be short), or the width of its only line.
-func (w *wrapped) wideMetric(s wseg) int {
-	if s.first == s.last {
-		return w.lines[s.first].width
-	}
-	ws := make([]int, 0, s.last-s.first)
-	for i := s.first; i < s.last; i++ {
-		ws = append(ws, w.lines[i].width)
-	}
-	return medianInt(ws)
-}
-
 // noteLike reports whether a segment is set in note type. A segment of one
 // or two lines is measured by one line, and a body line can come out a
 // little wider than the rest: it must be wider still.
 func (w *wrapped) noteLike(s wseg) bool {
 	if s.last-s.first < 2 {
-		return w.wideMetric(s) >= w.noteWidth+2
+		return w.widthOf(s.lines()) >= w.noteWidth+2
 	}
-	return w.wideMetric(s) >= w.noteWidth
+	return w.widthOf(s.lines()) >= w.noteWidth
 }
 
 // continuesNotes decides a segment after notes. A segment that does not
@@ -229,7 +219,7 @@ func (c *wclassifier) continuesNotes(k int, s wseg) bool {
 	if timelineStart(first.trim) || c.numberedHeading(s) {
 		return false
 	}
-	if !first.chunk || w.wideMetric(s) >= w.noteWidth {
+	if !first.chunk || w.widthOf(s.lines()) >= w.noteWidth {
 		return true
 	}
 	if c.loneChunk(k, s) {
@@ -259,10 +249,10 @@ func (c *wclassifier) loneChunk(k int, s wseg) bool {
 
 // noteTail decides whether a segment in body context is note text: set in
 // note type (a note's continuation at the head of a page's notes), a lone
-// chunk (loneChunk), or a
-// short line that ends a sentence right before a note, after a blank line
-// that cut a sentence of the body ("…taking part in the Mukden Incident⏎⏎
-// Giichi, 19 May 1928, JACAR, B02031861600.⏎363Liu Mingjiu, …").
+// chunk (loneChunk), or a short line that ends a sentence right before a
+// note, after a blank line that cut a sentence of the body ("…taking part
+// in the Mukden Incident⏎⏎Giichi, 19 May 1928, JACAR, B02031861600.⏎
+// 363Liu Mingjiu, …").
 func (c *wclassifier) noteTail(k int, s wseg) bool {
 	w := c.w
 	first := &w.lines[s.first]
@@ -284,7 +274,7 @@ func (c *wclassifier) noteTail(k int, s wseg) bool {
 
 func (c *wclassifier) startCaption(s wseg) {
 	c.pageTop(s)
-	c.caption = &wpara{kind: KindCaption, division: c.division, section: c.sections.cur, lines: appendRange(nil, s.first, s.last)}
+	c.caption = &wpara{kind: KindCaption, division: c.division, section: c.sections.cur, lines: s.lines()}
 	c.w.captions = append(c.w.captions, c.caption)
 	c.ctx, c.noise = ctxCaption, true
 }
@@ -450,15 +440,12 @@ func (c *wclassifier) isQuote(p *wpara) bool {
 	lead := c.lastText(c.prev)
 	leadIn := c.prev.kind == KindBlockQuote || strings.HasSuffix(strings.TrimRight(lead, "0123456789"), ":") ||
 		!endsSentence(lead) && utf8.RuneCountInString(lead)*10 < w.median*9
-	if !leadIn {
-		return false
-	}
-	ws := make([]int, 0, len(p.lines))
-	for _, i := range p.lines[:len(p.lines)-1] {
-		ws = append(ws, w.lines[i].width)
-	}
-	return medianInt(ws)*100 <= w.median*93
+	return leadIn && w.narrow(w.widthOf(p.lines))
 }
+
+// narrow reports whether a run set at width x (-1: unknown) is set
+// narrower than the text, as an indented block quote is.
+func (w *wrapped) narrow(x int) bool { return x >= 0 && x*100 <= w.median*93 }
 
 // continues decides whether body line i (of a segment that ends at line
 // last) goes on with the open paragraph, from the gap before it and the line
@@ -507,26 +494,30 @@ func (c *wclassifier) continues(gap gapKind, i, last int) bool {
 // narrow lines that end a sentence before full ones or with a note marker.
 func (c *wclassifier) quoteEdge(p string, i, last int) bool {
 	w := c.w
-	next := w.setWidth(appendRange(nil, i, last))
-	cur := w.setWidth(c.cur.lines)
-	narrow := func(x int) bool { return x >= 0 && x*100 <= w.median*93 }
-	if narrow(cur) && endsSentence(p) && strings.TrimRight(p, "0123456789") != p {
+	next, cur := -1, -1
+	if last-i >= 2 {
+		next = w.widthOf(appendRange(nil, i, last))
+	}
+	if len(c.cur.lines) >= 3 {
+		cur = w.widthOf(c.cur.lines)
+	}
+	if w.narrow(cur) && endsSentence(p) && strings.TrimRight(p, "0123456789") != p {
 		return true // a block quote ends with the marker of its source
 	}
 	if next < 0 {
 		return false
 	}
-	if narrow(next) && !narrow(cur) {
+	if w.narrow(next) && !w.narrow(cur) {
 		return strings.HasSuffix(strings.TrimRight(p, "0123456789—"), ":") || leadsOn(p) && c.short(c.cur.lines[len(c.cur.lines)-1])
 	}
-	return narrow(cur) && !narrow(next) && endsSentence(p)
+	return w.narrow(cur) && !w.narrow(next) && endsSentence(p)
 }
 
-// setWidth is the width a run of lines is set at: the median of its lines
-// but the last, or -1 for a run too short to tell.
-func (w *wrapped) setWidth(lines []int) int {
-	if len(lines) < 3 {
-		return -1
+// widthOf is the width a run of lines is set at: the median of its lines
+// but the last (which may be short), or the width of its only line.
+func (w *wrapped) widthOf(lines []int) int {
+	if len(lines) == 1 {
+		return w.lines[lines[0]].width
 	}
 	ws := make([]int, 0, len(lines)-1)
 	for _, i := range lines[:len(lines)-1] {
@@ -627,7 +618,7 @@ func (c *wclassifier) unnumberedHeading(s wseg, gap gapKind) bool {
 // the section of what follows, a division's title does not.
 func (c *wclassifier) heading(s wseg) {
 	c.close()
-	h := &wpara{kind: KindHeading, division: c.division, lines: appendRange(nil, s.first, s.last)}
+	h := &wpara{kind: KindHeading, division: c.division, lines: s.lines()}
 	if containsInt(c.o.Heading, s.first+1) {
 		h.flags = append(h.flags, FlagOverride)
 	}
