@@ -481,3 +481,40 @@ func wrappedManifest(t testing.TB) *Manifest {
 	}
 	return m
 }
+
+// FuzzWrappedSegment runs the segmenter on arbitrary text: it is the
+// default for any text whose profile is not recognised, so it must not
+// panic, and every record must keep to its source lines.
+func FuzzWrappedSegment(f *testing.F) {
+	for _, s := range []string{
+		"",
+		"\n\n\n",
+		"1\n",
+		" Figure 1. A\n\n12see\n",
+		"Timeline\n‖\n\n",
+		"chapter 1\n\nchapter 2\n\nchapter 3\n",
+		"A line that ends a sentence.\n\n1Note one.\n 2Note two\n body again\n\n3.1 A Heading\n\nText:\n\nquoted\nlines here\n",
+		"12 stalin, japan\n\n13 stalin, japan\n\n14 stalin, japan\n",
+		"word-\n\n73powers.\nNext one.\n",
+		"大角岑生\n\n(\n",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		in, err := newDocInput("fuzz.txt", []byte(s), DocManifest{File: "fuzz.txt", Meta: DocMeta{ID: "fuzz"}, Layout: LayoutHints{Profile: ProfileHardWrapped}})
+		if err != nil {
+			return
+		}
+		seg, err := segmentHardWrapped(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, b := range seg.blocks {
+			for _, l := range b.lines {
+				if l.no < 1 || l.no > len(in.lines) {
+					t.Fatalf("line %d out of range", l.no)
+				}
+			}
+		}
+	})
+}
