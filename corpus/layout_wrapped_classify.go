@@ -440,12 +440,17 @@ func (c *wclassifier) isQuote(p *wpara) bool {
 	lead := c.lastText(c.prev)
 	leadIn := c.prev.kind == KindBlockQuote || strings.HasSuffix(strings.TrimRight(lead, "0123456789"), ":") ||
 		!endsSentence(lead) && utf8.RuneCountInString(lead)*10 < w.median*9
-	return leadIn && w.narrow(w.widthOf(p.lines))
+	x := w.widthOf(p.lines)
+	if len(p.lines) < 3 {
+		// one full line measures the paragraph: it must be clearly narrow
+		return leadIn && x*100 <= w.median*93
+	}
+	return leadIn && w.narrow(x)
 }
 
 // narrow reports whether a run set at width x (-1: unknown) is set
 // narrower than the text, as an indented block quote is.
-func (w *wrapped) narrow(x int) bool { return x >= 0 && x*100 <= w.median*93 }
+func (w *wrapped) narrow(x int) bool { return x >= 0 && x*100 <= w.median*96 }
 
 // continues decides whether body line i (of a segment that ends at line
 // last) goes on with the open paragraph, from the gap before it and the line
