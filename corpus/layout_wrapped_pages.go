@@ -130,7 +130,7 @@ func captionNumber(s string) string {
 // frontMatterLists reads the page numbers of numbered sections from the
 // table of contents and of figures from the list of figures, where the
 // skipped front matter keeps them: an entry opens with its number and its
-// page ends the line with the dot leaders ("2.1 Soviet-Japanese
+// page ends the line, mostly after dot leaders ("2.1 Soviet-Japanese
 // Rapprochement . . . . 70"); long entries wrap, a roman folio may fall
 // between their lines.
 func (w *wrapped) frontMatterLists() (sections, figures map[string]int) {
@@ -158,11 +158,12 @@ func (w *wrapped) frontMatterLists() (sections, figures map[string]int) {
 		if entry == "" {
 			continue
 		}
-		if j := strings.LastIndex(t, ". "); j >= 0 {
-			if pg := atoiDefault(strings.TrimSpace(t[j+2:]), 0); pg > 0 {
-				list[entry] = pg
-				entry = ""
-			}
+		// the page follows the dot leaders, or (short entries) a space
+		j := strings.LastIndexAny(t, " \t")
+		last := t[j+1:]
+		if pg := atoiDefault(last, 0); pg > 0 && (strings.HasSuffix(strings.TrimSpace(t[:j+1]), " .") || len(last) <= 3) {
+			list[entry] = pg
+			entry = ""
 		}
 	}
 	return sections, figures
