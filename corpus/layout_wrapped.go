@@ -14,19 +14,22 @@ import (
 // note can be cut by another page's furniture. The segmenter works in four
 // steps:
 //
-//  1. line model (wrappedLines): blank and ornament lines, running heads and
-//     folios (page anchors), repeated furniture, chrome;
-//  2. segments (wrappedSegments): runs of text lines cut where the
-//     extraction starts a new text chunk (a single leading space), where a
-//     note starts ("2For a good …") and where a marker was displaced
-//     ("73powers.");
+//  1. the line model (newWrapped, markFurniture): blank and ornament lines,
+//     running heads and folios (page anchors), repeated furniture, chrome;
+//  2. segments (segments): runs of text lines, cut where the extraction
+//     starts a new text chunk (a leading space), where a note starts
+//     ("2For a good …") and where a marker was displaced ("73powers.");
 //  3. classification (classify): every segment is body, note, caption or
-//     heading, decided from what the segment is (glued note label, caption
-//     label, width: notes are set smaller, so their lines hold more
-//     characters) and from the context it sits in;
-//  4. body paragraphs are joined across page breaks by the ends of the lines
-//     around the break, and every line gets its page from the anchors and the
-//     page breaks counted between them (wrappedPages).
+//     heading, decided from what it is (a glued note label, a caption
+//     label, its width: notes are set smaller, so their lines hold more
+//     characters; block quotes are indented, so theirs hold fewer) and from
+//     what came before it; body paragraphs are joined across page breaks
+//     by the lines on either side of the break;
+//  4. pages (assignPages): every line gets its page from the anchors and
+//     the page breaks counted between them.
+//
+// Everything is measured on the document (median line width, repeated
+// lines); the manifest supplies the divisions and the overrides.
 func segmentHardWrapped(in *docInput) (segmentation, error) {
 	w := newWrapped(in)
 	w.classify()

@@ -108,6 +108,9 @@ func (w *wrapped) classify() {
 	c.close()
 }
 
+// segment classifies segment k: a note that opens it or a caption label
+// decide at once; otherwise what came before it (notes, a caption, body)
+// decides how it is read.
 func (c *wclassifier) segment(k int, s wseg) {
 	w := c.w
 	first := &w.lines[s.first]
@@ -143,6 +146,7 @@ func (c *wclassifier) segment(k int, s wseg) {
 	c.body(s)
 }
 
+// appendRange appends the indexes first to last.
 func appendRange(xs []int, first, last int) []int {
 	for i := first; i <= last; i++ {
 		xs = append(xs, i)
@@ -150,6 +154,8 @@ func appendRange(xs []int, first, last int) []int {
 	return xs
 }
 
+// startDivision begins division d at line i, on a new page: note numbers
+// start again, and nothing before carries over.
 func (c *wclassifier) startDivision(d string, i int) {
 	c.close()
 	c.division, c.divHead = d, true
@@ -166,6 +172,8 @@ func (c *wclassifier) validNote(label string) bool {
 	return n > c.lastNote && n <= c.lastNote+50
 }
 
+// startNote opens note label with segment s, the label cut off its first
+// line.
 func (c *wclassifier) startNote(s wseg, label string) {
 	w := c.w
 	first := &w.lines[s.first]
@@ -272,6 +280,8 @@ func (c *wclassifier) noteTail(k int, s wseg) bool {
 	return label != "" && c.validNote(label)
 }
 
+// startCaption opens a caption; it interrupts the open paragraph, which
+// goes on after it.
 func (c *wclassifier) startCaption(s wseg) {
 	c.pageTop(s)
 	c.caption = &wpara{kind: KindCaption, division: c.division, section: c.sections.cur, lines: s.lines()}
@@ -328,6 +338,7 @@ func (c *wclassifier) pageTop(s wseg) {
 	c.pageEnd = false
 }
 
+// lastText is the text of p's last line.
 func (c *wclassifier) lastText(p *wpara) string { return c.w.lines[p.lines[len(p.lines)-1]].text() }
 
 // numberedHeading reports whether a segment is a numbered section heading:
@@ -406,6 +417,8 @@ func (c *wclassifier) addLines(first, last int, gap gapKind) {
 	}
 }
 
+// open opens a body paragraph at line i (a block quote where the manifest
+// says so).
 func (c *wclassifier) open(i int) {
 	c.cur = &wpara{kind: KindBody, division: c.division, section: c.sections.cur}
 	c.divHead = false
@@ -432,6 +445,7 @@ func (c *wclassifier) close() {
 	c.prev = p
 }
 
+// isQuote decides whether a closed paragraph is a block quote (see close).
 func (c *wclassifier) isQuote(p *wpara) bool {
 	w := c.w
 	if len(p.lines) < 2 || c.prev.timeline {
@@ -585,11 +599,14 @@ func (c *wclassifier) short(i int) bool {
 	return w.lines[i].width*10 < ref*9
 }
 
+// startsLower reports whether s opens with a lower-case letter.
 func startsLower(s string) bool {
 	r, _ := utf8.DecodeRuneInString(s)
 	return unicode.IsLower(r)
 }
 
+// startsCapital reports whether s opens as a sentence can: a capital, a
+// digit, an opening quote or bracket.
 func startsCapital(s string) bool {
 	r, _ := utf8.DecodeRuneInString(s)
 	return unicode.IsUpper(r) || unicode.IsDigit(r) || strings.ContainsRune("“‘\"'([", r)
