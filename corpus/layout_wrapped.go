@@ -1,6 +1,7 @@
 package corpus
 
 import (
+	"math"
 	"sort"
 	"strings"
 	"unicode"
@@ -129,9 +130,14 @@ type wpara struct {
 	timeline bool // a timeline box: kept as a caption, ends at its final period
 }
 
+// minFootnotes is how many lines must open with a note number before a text
+// is read as having footnotes between its lines.
+const minFootnotes = 3
+
 func newWrapped(in *docInput) *wrapped {
 	w := &wrapped{in: in, lines: make([]wline, len(in.lines))}
 	var widths []int
+	notes := 0
 	for i, l := range in.lines {
 		wl := &w.lines[i]
 		if in.skipped(i + 1) {
@@ -146,9 +152,17 @@ func newWrapped(in *docInput) *wrapped {
 			continue
 		}
 		widths = append(widths, wl.width)
+		if noteStart(wl.trim) != "" {
+			notes++
+		}
 	}
 	w.median = medianInt(widths)
 	w.noteWidth = w.median + w.median/8 + 1
+	if notes < minFootnotes {
+		// A text without footnotes has no note type: a wide line is just
+		// a wide line, never a note to drop or attach.
+		w.noteWidth = math.MaxInt / 2
+	}
 	w.markFurniture()
 	return w
 }

@@ -1,6 +1,7 @@
 package corpus
 
 import (
+	"math"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -247,8 +248,8 @@ func (c *wclassifier) continuesNotes(k int, s wseg) bool {
 // contact with⏎ 1939, 405.⏎ Moscow in December 1936.").
 func (c *wclassifier) loneChunk(k int, s wseg) bool {
 	w := c.w
-	if !w.lines[s.first].chunk || s.first != s.last || k+1 >= len(c.segs) {
-		return false
+	if w.noteWidth == math.MaxInt/2 || !w.lines[s.first].chunk || s.first != s.last || k+1 >= len(c.segs) {
+		return false // no footnotes: a short indented line is text
 	}
 	next := c.segs[k+1]
 	nl := &w.lines[next.first]
@@ -370,8 +371,8 @@ func (c *wclassifier) body(s wseg) {
 	switch {
 	case c.noise || first.chunk:
 		gap = gapPage
-	case s.blank:
-		gap = gapBlank
+	case s.blank, c.cur == nil && c.prev == nil:
+		gap = gapBlank // the start of the text is a boundary too
 	}
 	c.pageTop(s)
 	c.ctx, c.noise = ctxBody, false
