@@ -1,58 +1,24 @@
 package corpus
 
 import (
-	"bufio"
-	"encoding/json"
-	"os"
-	"path/filepath"
 	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 
 	"golang.org/x/text/unicode/norm"
 )
 
-var (
-	columnsOnce   sync.Once
-	columnsLoaded *Corpus
-	columnsErr    error
-)
-
-// columnsCorpus loads the embedded corpus once for the tests of this file.
-func columnsCorpus(t testing.TB) *Corpus {
-	t.Helper()
-	columnsOnce.Do(func() { columnsLoaded, columnsErr = LoadDefault() })
-	if columnsErr != nil {
-		t.Fatalf("LoadDefault: %v", columnsErr)
-	}
-	return columnsLoaded
-}
-
 // columnsDean is the Dean report, the default corpus's two-column OCR.
 func columnsDean(t testing.TB) *Document {
 	t.Helper()
-	d, ok := columnsCorpus(t).Doc("dean1932")
+	d, ok := loadDefaultCorpus(t).Doc("dean1932")
 	if !ok {
 		t.Fatal("no document dean1932")
 	}
 	return d
-}
-
-// columnsWithAnchors renders a record's text with its markers as "[^n]".
-func columnsWithAnchors(p *Paragraph) string {
-	var b strings.Builder
-	last := 0
-	for _, r := range p.NoteRefs {
-		b.WriteString(p.Text[last:r.Offset])
-		b.WriteString("[^" + r.Label + "]")
-		last = r.Offset
-	}
-	b.WriteString(p.Text[last:])
-	return b.String()
 }
 
 // columnsRecord returns the only record of d whose text contains s.
@@ -127,7 +93,7 @@ func TestColumns_Cases(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			p := columnsRecord(t, d, c.find)
-			if got := columnsWithAnchors(p); !strings.Contains(got, c.want) {
+			if got := textWithAnchors(p); !strings.Contains(got, c.want) {
 				t.Errorf("%s:\n got %q\nwant …%q…", p.ID, got, c.want)
 			}
 			if p.Kind != c.kind {
@@ -152,7 +118,7 @@ func TestColumns_NoteLabels(t *testing.T) {
 		{"84", "Il)id., May 13, 1932."},
 	}
 	for _, c := range cases {
-		p, ok := columnsCorpus(t).Paragraph("dean1932:n" + c.label)
+		p, ok := loadDefaultCorpus(t).Paragraph("dean1932:n" + c.label)
 		if !ok {
 			t.Errorf("no note %s", c.label)
 			continue
@@ -161,7 +127,7 @@ func TestColumns_NoteLabels(t *testing.T) {
 			t.Errorf("note %s: %q, want it to open with %q", c.label, p.Text, c.opens)
 		}
 	}
-	if p, _ := columnsCorpus(t).Paragraph("dean1932:n44"); p == nil || !p.HasFlag(FlagNoteTruncated) {
+	if p, _ := loadDefaultCorpus(t).Paragraph("dean1932:n44"); p == nil || !p.HasFlag(FlagNoteTruncated) {
 		t.Error("note 44, which breaks off on a word, is not flagged note_truncated")
 	}
 }
@@ -235,72 +201,10 @@ func TestColumns_Pages(t *testing.T) {
 	// Pages without a printed folio: the first, and 144 and 146 whose
 	// folios the OCR lost; the column-2 notes of p. 142 precede p. 143.
 	for id, page := range map[string]int{"dean1932:n2": 136, "dean1932:n61": 144, "dean1932:n84": 146, "dean1932:n50": 142} {
-		if p, ok := columnsCorpus(t).Paragraph(id); !ok || p.Page.Start != page {
+		if p, ok := loadDefaultCorpus(t).Paragraph(id); !ok || p.Page.Start != page {
 			t.Errorf("%s: not on p. %d", id, page)
 		}
 	}
-}
-
-// Every gold passage of the published questions on the Dean report lies in
-// exactly one record.
-func TestColumns_GoldPassages(t *testing.T) {
-	path := filepath.Join("..", "..", "shared", "eval", "dev.jsonl")
-	f, err := os.Open(path)
-	if err != nil {
-		if os.Getenv("CI") == "" {
-			t.Skipf("no %s: %v", path, err)
-		}
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var texts []string
-	var ids []string
-	columnsCorpus(t).All(func(p *Paragraph) bool {
-		texts = append(texts, columnsFold(p.Text))
-		ids = append(ids, p.ID)
-		return true
-	})
-	n := 0
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 1<<20)
-	for sc.Scan() {
-		var q struct {
-			ID   string   `json:"id"`
-			Doc  string   `json:"doc"`
-			Gold []string `json:"gold"`
-		}
-		if err := json.Unmarshal(sc.Bytes(), &q); err != nil {
-			t.Fatal(err)
-		}
-		if q.Doc != columnsDean(t).Source {
-			continue
-		}
-		for _, g := range q.Gold {
-			n++
-			var in []string
-			for i, tx := range texts {
-				if strings.Contains(tx, columnsFold(g)) {
-					in = append(in, ids[i])
-				}
-			}
-			if len(in) != 1 {
-				t.Errorf("%s: gold %q is in %d records %v", q.ID, g, len(in), in)
-			}
-		}
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
-	}
-	if n == 0 {
-		t.Error("no gold passages for the Dean report")
-	}
-}
-
-// columnsFold folds text as ../shared/eval/score.py does.
-func columnsFold(s string) string {
-	s = norm.NFKC.String(s)
-	s = strings.NewReplacer("\u2018", "'", "\u2019", "'", "\u201c", `"`, "\u201d", `"`, "\u00ad", "").Replace(s)
-	return strings.ToLower(strings.Join(strings.Fields(s), " "))
 }
 
 // What must never reach a quotation from the Dean report.

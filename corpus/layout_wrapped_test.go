@@ -7,7 +7,6 @@ import (
 	"os"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 
 	"golang.org/x/text/unicode/norm"
@@ -16,26 +15,10 @@ import (
 // wrappedFile is the hard-wrapped book the segmenter is proven on.
 const wrappedFile = "001_278adb613c7d7f2b.txt"
 
-var (
-	wrappedOnce sync.Once
-	wrappedC    *Corpus
-	wrappedErr  error
-)
-
-// wrappedCorpus loads the default corpus once for all the tests here.
-func wrappedCorpus(t testing.TB) *Corpus {
-	t.Helper()
-	wrappedOnce.Do(func() { wrappedC, wrappedErr = LoadDefault() })
-	if wrappedErr != nil {
-		t.Fatal(wrappedErr)
-	}
-	return wrappedC
-}
-
 // wrappedDoc is the Kuromiya book.
 func wrappedDoc(t testing.TB) *Document {
 	t.Helper()
-	for _, d := range wrappedCorpus(t).Docs {
+	for _, d := range loadDefaultCorpus(t).Docs {
 		if d.Source == wrappedFile {
 			return d
 		}
@@ -261,61 +244,6 @@ func TestWrappedDivisionEnds(t *testing.T) {
 		if last[div] != pg {
 			t.Errorf("%s ends on p. %d, want %d", div, last[div], pg)
 		}
-	}
-}
-
-// wrappedFold folds text as the evaluation's score.py norm() does: NFKC,
-// straight quotes, no soft hyphens, white space collapsed, case folded.
-func wrappedFold(s string) string {
-	s = norm.NFKC.String(s)
-	s = strings.NewReplacer("\u2018", "'", "\u2019", "'", "\u201c", `"`, "\u201d", `"`, "\u00ad", "").Replace(s)
-	return strings.ToLower(strings.Join(strings.Fields(s), " "))
-}
-
-// TestWrappedGold checks that every gold string of the development
-// questions on the book lies inside exactly one record.
-func TestWrappedGold(t *testing.T) {
-	f, err := os.Open("../../shared/eval/dev.jsonl")
-	if err != nil {
-		t.Skip("evaluation questions not available:", err)
-	}
-	defer f.Close()
-	d := wrappedDoc(t)
-	texts := make([]string, len(d.Paragraphs))
-	for i, p := range d.Paragraphs {
-		texts[i] = wrappedFold(p.Text)
-	}
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 1<<20)
-	checked := 0
-	for sc.Scan() {
-		var q struct {
-			ID   string   `json:"id"`
-			Doc  string   `json:"doc"`
-			Gold []string `json:"gold"`
-		}
-		if err := json.Unmarshal(sc.Bytes(), &q); err != nil {
-			t.Fatal(err)
-		}
-		if q.Doc != wrappedFile {
-			continue
-		}
-		for _, g := range q.Gold {
-			g = wrappedFold(g)
-			var in []string
-			for i, txt := range texts {
-				if strings.Contains(txt, g) {
-					in = append(in, d.Paragraphs[i].ID)
-				}
-			}
-			if len(in) != 1 {
-				t.Errorf("%s: gold %q in %d records %v", q.ID, g, len(in), in)
-			}
-			checked++
-		}
-	}
-	if checked == 0 {
-		t.Error("no gold strings for the book")
 	}
 }
 
