@@ -1,15 +1,10 @@
 package corpus
 
 import (
-	"bufio"
-	"encoding/json"
 	"io/fs"
-	"os"
 	"regexp"
 	"strings"
 	"testing"
-
-	"golang.org/x/text/unicode/norm"
 )
 
 // wrappedFile is the hard-wrapped book the segmenter is proven on.
