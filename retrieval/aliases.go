@@ -3,6 +3,8 @@ package retrieval
 import (
 	"strings"
 	"unicode"
+
+	"github.com/ibidbot/ibid/corpus"
 )
 
 func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
@@ -29,7 +31,7 @@ func foldPhrase(s string) string {
 func (ix *Index) aliasVariants(q string) []string {
 	fq := " " + foldPhrase(q) + " "
 	var out []string
-	for _, group := range ix.corpus.Aliases {
+	for _, group := range ix.aliases {
 		hit := -1
 		for i, v := range group {
 			if strings.Contains(fq, " "+foldPhrase(v)+" ") {
@@ -47,4 +49,75 @@ func (ix *Index) aliasVariants(q string) []string {
 		}
 	}
 	return out
+}
+
+// abbreviations learns the abbreviations a corpus defines ("the Far Eastern
+// Republic (FER)", "Chinese Eastern Railway (CER)") as aliases, so that a
+// question naming the thing finds the paragraphs that use its letters, and
+// the reverse ("Far Eastern Republic (FER or DVR in Russian)" counts too).
+// An abbreviation counts only when its letters are the
+// initials of the capitalised words before it.
+func abbreviations(c *corpus.Corpus) [][]string {
+	seen := map[string]bool{}
+	var out [][]string
+	c.All(func(p *corpus.Paragraph) bool {
+		text := p.Text
+		for i := 0; i < len(text); {
+			j := strings.IndexByte(text[i:], '(')
+			if j < 0 {
+				break
+			}
+			open := i + j
+			i = open + 1
+			// The abbreviation opens the parentheses: "(FER)", "(FER or
+			// DVR in Russian)", "(CCP, founded 1921)".
+			k := strings.IndexAny(text[i:], ") ,;")
+			if k < 2 || k > 6 {
+				continue
+			}
+			abbr := text[i : i+k]
+			if strings.IndexFunc(abbr, func(r rune) bool { return r < 'A' || r > 'Z' }) >= 0 {
+				continue
+			}
+			if long := expansion(text[:open], abbr); long != "" && !seen[abbr+"\x00"+long] {
+				seen[abbr+"\x00"+long] = true
+				out = append(out, []string{long, abbr})
+			}
+		}
+		return true
+	})
+	return out
+}
+
+// expansion returns the words before an abbreviation whose initials spell
+// it, allowing small words between them ("Union of Soviet Socialist
+// Republics"), or "" when they do not.
+func expansion(before, abbr string) string {
+	fields := strings.Fields(before)
+	need := len(abbr)
+	start := len(fields)
+	for i := len(fields) - 1; i >= 0 && need > 0; i-- {
+		w := strings.Trim(fields[i], "“”\"‘’,;:")
+		if w == "" {
+			return ""
+		}
+		switch strings.ToLower(w) {
+		case "of", "the", "and", "for", "on", "in":
+			if need == len(abbr) {
+				return "" // an expansion ends with a capitalised word
+			}
+			start = i
+			continue
+		}
+		r := []rune(w)[0]
+		if !unicode.IsUpper(r) || byte(r) != abbr[need-1] || r > unicode.MaxASCII {
+			return ""
+		}
+		need--
+		start = i
+	}
+	if need > 0 {
+		return ""
+	}
+	return strings.Trim(strings.Join(fields[start:], " "), "“”\"‘’,;:")
 }

@@ -24,6 +24,9 @@ type Index struct {
 	corpus *corpus.Corpus
 	Dir    string
 	stats  *termStats
+	// aliases are the manifest's name variants plus the abbreviations the
+	// corpus defines.
+	aliases [][]string
 }
 
 // BuildReport says what Open did, for `ibid index` and the logs.
@@ -66,7 +69,7 @@ func Open(ctx context.Context, dataDir string, c *corpus.Corpus, force bool, pro
 		// OpenUsing returns a non-nil index wrapping nil on error: never touch it.
 		return nil, rep, fmt.Errorf("open search index %s: %w (delete the directory to rebuild it)", dir, err)
 	}
-	ix := &Index{bleve: idx, corpus: c, Dir: dir}
+	ix := &Index{bleve: idx, corpus: c, Dir: dir, aliases: append(append([][]string(nil), c.Aliases...), abbreviations(c)...)}
 	if ix.stats, err = newTermStats(c); err != nil {
 		idx.Close()
 		return nil, rep, err
