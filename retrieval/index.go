@@ -27,6 +27,8 @@ type Index struct {
 	// aliases are the manifest's name variants plus the abbreviations the
 	// corpus defines.
 	aliases [][]string
+	// leadIns maps a block quote to the body paragraph that introduces it.
+	leadIns map[string]string
 }
 
 // BuildReport says what Open did, for `ibid index` and the logs.
@@ -69,7 +71,7 @@ func Open(ctx context.Context, dataDir string, c *corpus.Corpus, force bool, pro
 		// OpenUsing returns a non-nil index wrapping nil on error: never touch it.
 		return nil, rep, fmt.Errorf("open search index %s: %w (delete the directory to rebuild it)", dir, err)
 	}
-	ix := &Index{bleve: idx, corpus: c, Dir: dir, aliases: append(append([][]string(nil), c.Aliases...), abbreviations(c)...)}
+	ix := &Index{bleve: idx, corpus: c, Dir: dir, aliases: append(append([][]string(nil), c.Aliases...), abbreviations(c)...), leadIns: leadIns(c)}
 	if ix.stats, err = newTermStats(c); err != nil {
 		idx.Close()
 		return nil, rep, err
@@ -169,4 +171,29 @@ func removeStale(dataDir, keep string) {
 			}
 		}
 	}
+}
+
+// leadIns finds, for every block quote, the body paragraph before it in
+// reading order, passing over the notes and captions the extraction put
+// between them; a heading in between means there is none.
+func leadIns(c *corpus.Corpus) map[string]string {
+	out := map[string]string{}
+	last, doc := "", ""
+	c.All(func(p *corpus.Paragraph) bool {
+		if p.Doc != doc {
+			last, doc = "", p.Doc
+		}
+		switch p.Kind {
+		case corpus.KindBody:
+			last = p.ID
+		case corpus.KindBlockQuote:
+			if last != "" {
+				out[p.ID] = last
+			}
+		case corpus.KindHeading:
+			last = ""
+		}
+		return true
+	})
+	return out
 }

@@ -56,6 +56,10 @@ func TestSearch_FindsTheAnsweringParagraphFirst(t *testing.T) {
 	cases := []struct{ question, want string }{
 		{"Who published the first complete Japanese translation of Das Kapital?", "published the first complete Japanese translation of Karl Marx"},
 		{"In which city did confidential Soviet-Japanese contacts begin in 1921?", "The initial contact began confidentially in Warsaw"},
+		// the quote answers; its lead-in says who wrote it and when
+		{"In the British reply of 1937 to the Japanese, which dominion's pressure was decisive in ending the Alliance?", "the pressure from Canada had not been enormous and finally decisive"},
+		// an abbreviation the book defines: the paragraph says "FER"
+		{"In which Siberian city was the Far Eastern Republic founded in 1920?", "The FER was a buffer state founded in 1920 in Verkhneudinsk"},
 		// folding: no macron in the question
 		{"What did Kalinin say about Moscow's confidence?", "Moscow’s confidence was apparent"},
 	}

@@ -228,8 +228,19 @@ func (ix *Index) rerank(p *corpus.Paragraph, terms []string) Hit {
 		coverage = best / total
 	}
 	h.Score = ix.stats.bm25(toks, terms) * (0.5 + coverage) * kindPrior(p.Kind)
+	if p.Kind == corpus.KindBlockQuote {
+		// A block quote is attributed in its lead-in ("…the British reply
+		// of 1937 said:"): a question about who said it and when matches
+		// there.
+		if lead, ok := ix.leadIns[p.ID]; ok {
+			h.Score += leadInWeight * ix.stats.bm25(ix.stats.tokens[lead], terms)
+		}
+	}
 	return h
 }
+
+// leadInWeight is how much of its lead-in's relevance a block quote borrows.
+const leadInWeight = 0.5
 
 func kindPrior(k corpus.Kind) float64 {
 	switch k {
