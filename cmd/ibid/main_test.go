@@ -118,3 +118,45 @@ func TestRun_ConfigFile(t *testing.T) {
 		t.Errorf("misspelt key: %v", err)
 	}
 }
+
+func TestRun_SearchCiteAndEval(t *testing.T) {
+	data := t.TempDir()
+	out, err := runIbid(t, nil, "--data", data, "search", "--json", "--k", "2", "Kuhara", "Hitachi")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var hits []map[string]any
+	if err := json.Unmarshal([]byte(out), &hits); err != nil || len(hits) != 2 {
+		t.Fatalf("search --json: %v, %d hits\n%s", err, len(hits), out)
+	}
+	out, err = runIbid(t, nil, "--data", data, "cite", "If we beat Japan no scoundrel in the West would poke his nose")
+	if err != nil || !strings.Contains(out, "“If we beat Japan, no scoundrel in the West would poke his nose into our affairs.") || !strings.Contains(out, "exact match") {
+		t.Errorf("cite: %v\n%s", err, out)
+	}
+	questions := filepath.Join(data, "q.jsonl")
+	os.WriteFile(questions, []byte(`{"id":"a","type":"factoid","question":"Who founded what became Hitachi and met Stalin?","gold":["affluent and powerful industrialist who founded what later became the huge"]}
+{"id":"b","type":"quote","question":"/cite if we beat Japan no scoundrel in the West","gold":["If we beat Japan, no scoundrel in the West would poke his"]}
+`), 0o644)
+	results := filepath.Join(data, "r.jsonl")
+	out, err = runIbid(t, nil, "--data", data, "eval", questions, "--out", results)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "cite exact on quote questions: 1.000 (1/1)") {
+		t.Errorf("eval summary:\n%s", out)
+	}
+	data2, _ := os.ReadFile(results)
+	lines := strings.Split(strings.TrimSpace(string(data2)), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("%d result lines", len(lines))
+	}
+	var r struct {
+		ID   string           `json:"id"`
+		Hits []map[string]any `json:"hits"`
+		Cite map[string]any   `json:"cite"`
+		MS   map[string]float64
+	}
+	if err := json.Unmarshal([]byte(lines[1]), &r); err != nil || r.ID != "b" || len(r.Hits) == 0 || r.Cite["found"] != true || r.MS["search"] <= 0 {
+		t.Errorf("result line: %v %+v", err, r)
+	}
+}

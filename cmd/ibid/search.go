@@ -174,9 +174,10 @@ func (e *env) citeCmd(ctx context.Context, args []string) error {
 
 // evalQuestion is a line of an evaluation file (../shared/eval/README.md).
 type evalQuestion struct {
-	ID       string `json:"id"`
-	Type     string `json:"type"`
-	Question string `json:"question"`
+	ID       string   `json:"id"`
+	Type     string   `json:"type"`
+	Question string   `json:"question"`
+	Gold     []string `json:"gold"`
 }
 
 type evalResult struct {
@@ -237,6 +238,7 @@ func (e *env) evalCmd(ctx context.Context, args []string) error {
 	w := bufio.NewWriter(f)
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
+	var m evalMetrics
 	for _, q := range qs {
 		r := evalResult{ID: q.ID, MS: map[string]float64{}}
 		t0 := time.Now()
@@ -255,6 +257,7 @@ func (e *env) evalCmd(ctx context.Context, args []string) error {
 			f.Close()
 			return err
 		}
+		m.add(q, r)
 	}
 	if err := w.Flush(); err != nil {
 		f.Close()
@@ -264,5 +267,6 @@ func (e *env) evalCmd(ctx context.Context, args []string) error {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "%d questions → %s\n", len(qs), *out)
+	m.print(e.stdout)
 	return nil
 }
