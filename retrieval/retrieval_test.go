@@ -262,3 +262,34 @@ func TestFoldTerm(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkSearch measures a search with reranking on the default corpus:
+// go test -bench Search -run '^$' ./retrieval
+func BenchmarkSearch(b *testing.B) {
+	ix := defaultIndex(b)
+	questions := []string{
+		"Who published the first complete Japanese translation of Das Kapital?",
+		"How did the prospect of war affect the émigrés' view of Japan?",
+		"What did Stalin tell Chiang Kai-shek about the size of his army?",
+		"Why did Japan refuse the non-aggression pact in 1931?",
+	}
+	ctx := context.Background()
+	i := 0
+	for b.Loop() {
+		if _, err := ix.Search(ctx, questions[i%len(questions)], Options{K: 10}); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
+
+// BenchmarkCite measures a fragment lookup: go test -bench Cite -run '^$' ./retrieval
+func BenchmarkCite(b *testing.B) {
+	ix := defaultIndex(b)
+	ctx := context.Background()
+	for b.Loop() {
+		if _, err := ix.Cite(ctx, "the road to Paris and London lay via the towns of", Scope{}, 1); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
