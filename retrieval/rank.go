@@ -80,20 +80,16 @@ func (s *termStats) idf(term string) float64 {
 	return math.Log(1 + (float64(s.n)-df+0.5)/(df+0.5))
 }
 
-// bm25 scores a record's tokens for the query terms.
-func (s *termStats) bm25(toks []token, terms []string) float64 {
-	tf := map[string]int{}
-	for _, t := range toks {
-		tf[t.term]++
-	}
-	norm := bm25K1 * (1 - bm25B + bm25B*float64(len(toks))/max(s.avgLen, 1))
+// bm25 scores a record of length n whose query-term frequencies are tf.
+func (s *termStats) bm25(tf []int, n int, q *preparedQuery) float64 {
+	norm := bm25K1 * (1 - bm25B + bm25B*float64(n)/max(s.avgLen, 1))
 	score := 0.0
-	for _, q := range terms {
-		f := float64(tf[q])
+	for k, f := range tf {
 		if f == 0 {
 			continue
 		}
-		score += s.idf(q) * f * (bm25K1 + 1) / (f + norm)
+		ff := float64(f)
+		score += q.idf[k] * ff * (bm25K1 + 1) / (ff + norm)
 	}
 	return score
 }

@@ -63,7 +63,7 @@ func (ix *Index) Search(ctx context.Context, question string, opts Options) ([]H
 	if err := ix.checkScope(opts.Scope); err != nil {
 		return nil, err
 	}
-	terms := ix.queryTerms(q)
+	pq := ix.prepare(q)
 	req := bleve.NewSearchRequestOptions(ix.candidateQuery(q, opts.Scope), candidates, 0, false)
 	res, err := ix.bleve.SearchInContext(ctx, req)
 	if err != nil {
@@ -75,7 +75,7 @@ func (ix *Index) Search(ctx context.Context, question string, opts Options) ([]H
 		if !ok {
 			continue // the index and corpus disagree; Open prevents this
 		}
-		hits = append(hits, ix.rerank(p, terms))
+		hits = append(hits, ix.rerank(p, pq))
 	}
 	sort.SliceStable(hits, func(i, j int) bool {
 		if hits[i].Score != hits[j].Score {
@@ -168,16 +168,23 @@ func keywordQuery(field, value string) query.Query {
 	return t
 }
 
-// queryTerms are the question's analysed terms plus those of the other
-// romanisations of the names it uses, each once.
-func (ix *Index) queryTerms(q string) []string {
-	seen := map[string]bool{}
-	var terms []string
+// preparedQuery holds the question's analysed terms plus those of the
+// other spellings of the names it uses, each once, with their weights.
+type preparedQuery struct {
+	terms []string
+	idf   []float64
+	total float64
+}
+
+func (ix *Index) prepare(q string) *preparedQuery {
+	pq := &preparedQuery{}
 	add := func(s string) {
 		for _, t := range ix.stats.analyze(s) {
-			if !seen[t.term] {
-				seen[t.term] = true
-				terms = append(terms, t.term)
+			if pq.index(t.term) < 0 {
+				w := ix.stats.idf(t.term)
+				pq.terms = append(pq.terms, t.term)
+				pq.idf = append(pq.idf, w)
+				pq.total += w
 			}
 		}
 	}
@@ -185,55 +192,74 @@ func (ix *Index) queryTerms(q string) []string {
 	for _, alt := range ix.aliasVariants(q) {
 		add(alt)
 	}
-	return terms
+	return pq
+}
+
+// index is the position of term among the query's terms, or -1. Questions
+// have few terms, so a scan beats a map.
+func (q *preparedQuery) index(term string) int {
+	for i, t := range q.terms {
+		if t == term {
+			return i
+		}
+	}
+	return -1
+}
+
+// counts is the frequency of each query term in toks.
+func (q *preparedQuery) counts(toks []token) []int {
+	tf := make([]int, len(q.terms))
+	for _, t := range toks {
+		if k := q.index(t.term); k >= 0 {
+			tf[k]++
+		}
+	}
+	return tf
 }
 
 // rerank scores one candidate: BM25 with true lengths, times the share of
 // the question's weight that its best sentence holds (answers sit in one
 // sentence), times a prior by kind (headings and captions never outrank
 // prose; notes yield to the body).
-func (ix *Index) rerank(p *corpus.Paragraph, terms []string) Hit {
+func (ix *Index) rerank(p *corpus.Paragraph, q *preparedQuery) Hit {
 	toks := ix.stats.tokens[p.ID]
 	h := Hit{Paragraph: p}
-	want := map[string]float64{}
-	total := 0.0
-	for _, t := range terms {
-		w := ix.stats.idf(t)
-		want[t] = w
-		total += w
-	}
-	for _, t := range toks {
-		if _, ok := want[t.term]; ok {
-			h.Matches = append(h.Matches, corpus.Span{Start: t.start, End: t.end})
-		}
-	}
+	tf := make([]int, len(q.terms))
 	best, bestIdx := 0.0, 0
-	ti := 0
-	for si, s := range p.Sentences {
-		got := map[string]bool{}
-		cover := 0.0
-		for ; ti < len(toks) && toks[ti].start < s.End; ti++ {
-			if w, ok := want[toks[ti].term]; ok && toks[ti].start >= s.Start && !got[toks[ti].term] {
-				got[toks[ti].term] = true
-				cover += w
+	si, cover, seen := 0, 0.0, uint64(0)
+	for _, t := range toks {
+		for si < len(p.Sentences) && t.start >= p.Sentences[si].End {
+			if cover > best {
+				best, bestIdx = cover, si
 			}
+			si, cover, seen = si+1, 0, 0
 		}
-		if cover > best {
-			best, bestIdx = cover, si
+		k := q.index(t.term)
+		if k < 0 {
+			continue
+		}
+		tf[k]++
+		h.Matches = append(h.Matches, corpus.Span{Start: t.start, End: t.end})
+		if bit := uint64(1) << (k % 64); seen&bit == 0 {
+			seen |= bit
+			cover += q.idf[k]
 		}
 	}
-	h.Sentence = bestIdx
+	if cover > best {
+		best, bestIdx = cover, si
+	}
+	h.Sentence = min(bestIdx, max(len(p.Sentences)-1, 0))
 	coverage := 0.0
-	if total > 0 {
-		coverage = best / total
+	if q.total > 0 {
+		coverage = best / q.total
 	}
-	h.Score = ix.stats.bm25(toks, terms) * (0.5 + coverage) * kindPrior(p.Kind)
+	h.Score = ix.stats.bm25(tf, len(toks), q) * (0.5 + coverage) * kindPrior(p.Kind)
 	if p.Kind == corpus.KindBlockQuote {
 		// A block quote is attributed in its lead-in ("…the British reply
 		// of 1937 said:"): a question about who said it and when matches
 		// there.
 		if lead, ok := ix.leadIns[p.ID]; ok {
-			h.Score += leadInWeight * ix.stats.bm25(ix.stats.tokens[lead], terms)
+			h.Score += leadInWeight * ix.stats.bm25(q.counts(ix.stats.tokens[lead]), len(ix.stats.tokens[lead]), q)
 		}
 	}
 	return h
