@@ -241,7 +241,7 @@ func columnsMarkFurniture(in *docInput, chunks []columnsChunk) {
 		if c.furniture || len(c.blocks) != 1 || len(c.blocks[0]) != 1 {
 			return ""
 		}
-		return columnsFurnitureKey(in.lines[c.blocks[0][0]-1])
+		return furnitureKey(in.lines[c.blocks[0][0]-1])
 	}
 	count := map[string]int{}
 	for i := range chunks {
@@ -262,30 +262,6 @@ func columnsMarkFurniture(in *docInput, chunks []columnsChunk) {
 			c.furniture = true
 		}
 	}
-}
-
-// columnsFurnitureKey masks a line for comparison with other furniture:
-// lower case, digits as '#', no space before punctuation, single spaces.
-func columnsFurnitureKey(s string) string {
-	var b strings.Builder
-	space := false
-	for _, r := range strings.TrimSpace(s) {
-		switch {
-		case unicode.IsSpace(r):
-			space = true
-			continue
-		case unicode.IsDigit(r):
-			r = '#'
-		default:
-			r = unicode.ToLower(r)
-		}
-		if space && (unicode.IsLetter(r) || r == '#') {
-			b.WriteByte(' ')
-		}
-		space = false
-		b.WriteRune(r)
-	}
-	return b.String()
 }
 
 // columnsPages returns the page of every source line. Each run of furniture

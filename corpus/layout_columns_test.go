@@ -357,7 +357,7 @@ func TestColumns_Helpers(t *testing.T) {
 			t.Errorf("columnsTextNumber(%q, %q) = %v", c.before, c.tok, got)
 		}
 	}
-	if a, b := columnsFurnitureKey("August 17 , 1932 "), columnsFurnitureKey("August 17, 1932"); a != b {
+	if a, b := furnitureKey("August 17 , 1932 "), furnitureKey("August 17, 1932"); a != b {
 		t.Errorf("furniture keys differ: %q, %q", a, b)
 	}
 	for _, c := range []struct {

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"unicode"
 )
 
 // chromeLines are lines that page viewers and publisher sites put into
@@ -102,4 +103,29 @@ func followsLabel(prev, next string) bool {
 		return true
 	}
 	return n == p || (n > p && n <= p+maxMarkerGap+1)
+}
+
+// furnitureKey masks a line for comparison with other pages' furniture
+// (running heads, dates, folios):
+// lower case, digits as '#', no space before punctuation, single spaces.
+func furnitureKey(s string) string {
+	var b strings.Builder
+	space := false
+	for _, r := range strings.TrimSpace(s) {
+		switch {
+		case unicode.IsSpace(r):
+			space = true
+			continue
+		case unicode.IsDigit(r):
+			r = '#'
+		default:
+			r = unicode.ToLower(r)
+		}
+		if space && (unicode.IsLetter(r) || r == '#') {
+			b.WriteByte(' ')
+		}
+		space = false
+		b.WriteRune(r)
+	}
+	return b.String()
 }

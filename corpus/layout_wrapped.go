@@ -247,30 +247,6 @@ func (w *wrapped) noteURL(i int) bool {
 		chromeLines.MatchString(l.trim) && noteStart(l.trim) == ""
 }
 
-// furnitureKey folds a line for comparison with other pages' furniture:
-// lower case, digits masked, runs of white space folded.
-func furnitureKey(s string) string {
-	var b strings.Builder
-	space := false
-	for _, r := range strings.TrimSpace(s) {
-		switch {
-		case unicode.IsSpace(r):
-			space = true
-			continue
-		case unicode.IsDigit(r):
-			r = '#'
-		default:
-			r = unicode.ToLower(r)
-		}
-		if space && b.Len() > 0 {
-			b.WriteByte(' ')
-		}
-		space = false
-		b.WriteRune(r)
-	}
-	return b.String()
-}
-
 // splitFolio splits a running head into its folio and its text: "50 stalin,
 // japan, …", "… over china 51", "vi stalin, …". page is 0 for a roman folio.
 func splitFolio(s string) (page int, rest string, ok bool) {
