@@ -239,9 +239,6 @@ func docStats(doc *Document) DocStats {
 		}
 		for _, f := range p.Flags {
 			s.Flags[f]++
-			if f == FlagOverride {
-				s.Overrides++
-			}
 		}
 		if p.Section != "" {
 			sections[p.Division+"\x00"+p.Section] = true

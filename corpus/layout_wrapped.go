@@ -38,30 +38,6 @@ func segmentHardWrapped(in *docInput) (segmentation, error) {
 	return segmentation{blocks: w.blocks()}, nil
 }
 
-// segmentOnBlanks is the simplest segmentation: a paragraph ends at a blank
-// line.
-func segmentOnBlanks(in *docInput, kind Kind) segmentation {
-	var seg segmentation
-	var cur []rawLine
-	flush := func() {
-		if len(cur) > 0 {
-			seg.blocks = append(seg.blocks, rawBlock{kind: kind, lines: cur, division: divisionAt(in.entry.Divisions, cur[0].no)})
-			cur = nil
-		}
-	}
-	for i, l := range in.lines {
-		n := i + 1
-		ok, _ := in.textLine(n)
-		if !ok || isBlank(l) {
-			flush()
-			continue
-		}
-		cur = append(cur, rawLine{no: n, text: l})
-	}
-	flush()
-	return seg
-}
-
 // wlKind is what a source line is before segmentation.
 type wlKind uint8
 

@@ -102,7 +102,6 @@ type SectionHint struct {
 	Number string `yaml:"number"`
 	Title  string `yaml:"title"`
 	Line   int    `yaml:"line"`
-	Page   int    `yaml:"page"`
 }
 
 // Overrides decide what a heuristic cannot know, by source line number. Each

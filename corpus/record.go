@@ -52,11 +52,9 @@ type Flag string
 // Flags.
 const (
 	FlagFragmentStart       Flag = "fragment_start"       // begins mid-sentence (the text before is not in the source)
-	FlagFragmentEnd         Flag = "fragment_end"         // ends mid-sentence
 	FlagOCRSuspect          Flag = "ocr_suspect"          // from an OCR'd text; words may be misread
 	FlagNoteTextMissing     Flag = "note_text_missing"    // a note marker whose note text is not in the source
 	FlagNoteTruncated       Flag = "note_truncated"       // the note text breaks off in the source
-	FlagNoteContinued       Flag = "note_continued"       // the note text continues a note from the previous page or column
 	FlagRepairedLigature    Flag = "repaired:ligature"    // a dropped fi/fl/ff ligature was restored
 	FlagRepairedMacron      Flag = "repaired:macron"      // a detached combining mark was re-attached
 	FlagDiacriticsUncertain Flag = "diacritics_uncertain" // detached combining marks that could not be placed
@@ -166,7 +164,6 @@ type DocStats struct {
 	Refs           int          `json:"refs"`
 	UnresolvedRefs int          `json:"unresolved_refs"`
 	Flags          map[Flag]int `json:"flags"`
-	Overrides      int          `json:"overrides"`
 	Sections       int          `json:"sections"`
 }
 

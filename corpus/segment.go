@@ -3,6 +3,7 @@ package corpus
 import (
 	"regexp"
 	"strings"
+	"unicode/utf8"
 )
 
 // Profile is the layout of an extracted text, which decides how its lines
@@ -134,19 +135,19 @@ func segmenterFor(p Profile) segmenter {
 // corpus-notes.md): share of very long lines, blank-line rhythm, line width
 // and OCR hyphens.
 func measureProfile(lines []string) Profile {
-	var text, long, blankAfter, doubleBlankAfter, narrow, notSign int
+	var long, blankAfter, doubleBlankAfter, narrow, notSign int
 	var lengths []int
 	for i, l := range lines {
 		t := strings.TrimSpace(l)
 		if t == "" {
 			continue
 		}
-		text++
-		lengths = append(lengths, len([]rune(t)))
-		if len([]rune(t)) > 300 {
+		n := utf8.RuneCountInString(t)
+		lengths = append(lengths, n)
+		if n > 300 {
 			long++
 		}
-		if len([]rune(t)) < 55 {
+		if n < 55 {
 			narrow++
 		}
 		if strings.HasSuffix(t, "¬") {
@@ -159,6 +160,7 @@ func measureProfile(lines []string) Profile {
 			}
 		}
 	}
+	text := len(lengths)
 	if text == 0 {
 		return ProfileParaPerLine
 	}
@@ -170,9 +172,8 @@ func measureProfile(lines []string) Profile {
 		return ProfileListItems
 	case doubleBlankAfter*10 >= text*5:
 		return ProfileDoubleSpaced
-	case text >= 100 && narrow*10 >= text*5 && notSign*100 >= text:
-		return ProfileOCRColumns
-	case text >= 100 && narrow*10 >= text*6:
+	case text >= 100 && (narrow*10 >= text*6 || narrow*10 >= text*5 && notSign*100 >= text):
+		// Narrow lines throughout (columns), the more surely with OCR "¬".
 		return ProfileOCRColumns
 	}
 	return ProfileHardWrapped
