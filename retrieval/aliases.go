@@ -1,6 +1,7 @@
 package retrieval
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 
@@ -26,25 +27,38 @@ func foldPhrase(s string) string {
 	return strings.TrimSpace(b.String())
 }
 
+// aliasGroup is the spellings of one name, and each folded and padded with
+// spaces once, at Open, for matching against questions.
+type aliasGroup struct {
+	names  []string
+	folded []string
+}
+
+func newAliasGroups(groups [][]string) []aliasGroup {
+	out := make([]aliasGroup, 0, len(groups))
+	for _, g := range groups {
+		ag := aliasGroup{names: g}
+		for _, name := range g {
+			ag.folded = append(ag.folded, " "+foldPhrase(name)+" ")
+		}
+		out = append(out, ag)
+	}
+	return out
+}
+
 // aliasVariants returns the other spellings of every name in q that the
-// corpus's alias table knows ("Chang Tso-lin" → "Zhang Zuolin").
+// alias table knows ("Chang Tso-lin" → "Zhang Zuolin").
 func (ix *Index) aliasVariants(q string) []string {
 	fq := " " + foldPhrase(q) + " "
 	var out []string
-	for _, group := range ix.aliases {
-		hit := -1
-		for i, v := range group {
-			if strings.Contains(fq, " "+foldPhrase(v)+" ") {
-				hit = i
-				break
-			}
-		}
+	for _, g := range ix.aliases {
+		hit := slices.IndexFunc(g.folded, func(f string) bool { return strings.Contains(fq, f) })
 		if hit < 0 {
 			continue
 		}
-		for i, v := range group {
+		for i, name := range g.names {
 			if i != hit {
-				out = append(out, v)
+				out = append(out, name)
 			}
 		}
 	}

@@ -27,7 +27,7 @@ func TestAbbreviations_LearnedFromTheCorpus(t *testing.T) {
 	ix := defaultIndex(t)
 	var fer bool
 	for _, g := range ix.aliases {
-		if slices.Equal(g, []string{"Far Eastern Republic", "FER"}) {
+		if slices.Equal(g.names, []string{"Far Eastern Republic", "FER"}) {
 			fer = true
 		}
 	}

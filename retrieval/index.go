@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -26,7 +27,7 @@ type Index struct {
 	stats  *termStats
 	// aliases are the manifest's name variants plus the abbreviations the
 	// corpus defines.
-	aliases [][]string
+	aliases []aliasGroup
 	// leadIns maps a block quote to the body paragraph that introduces it.
 	leadIns map[string]string
 }
@@ -71,7 +72,7 @@ func Open(ctx context.Context, dataDir string, c *corpus.Corpus, force bool, pro
 		// OpenUsing returns a non-nil index wrapping nil on error: never touch it.
 		return nil, rep, fmt.Errorf("open search index %s: %w (delete the directory to rebuild it)", dir, err)
 	}
-	ix := &Index{bleve: idx, corpus: c, Dir: dir, aliases: append(append([][]string(nil), c.Aliases...), abbreviations(c)...), leadIns: leadIns(c)}
+	ix := &Index{bleve: idx, corpus: c, Dir: dir, aliases: newAliasGroups(append(slices.Clone(c.Aliases), abbreviations(c)...)), leadIns: leadIns(c)}
 	if ix.stats, err = newTermStats(c); err != nil {
 		idx.Close()
 		return nil, rep, err

@@ -64,7 +64,7 @@ func (ix *Index) Search(ctx context.Context, question string, opts Options) ([]H
 		return nil, err
 	}
 	pq := ix.prepare(q)
-	req := bleve.NewSearchRequestOptions(ix.candidateQuery(q, opts.Scope), candidates, 0, false)
+	req := bleve.NewSearchRequestOptions(ix.candidateQuery(pq, opts.Scope), candidates, 0, false)
 	res, err := ix.bleve.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
@@ -134,14 +134,14 @@ func (ix *Index) checkScope(s Scope) error {
 // (stemmed), with exact wording boosted, and the question's names in their
 // other romanisations, within the scope. Only match queries take user text:
 // they never parse query syntax.
-func (ix *Index) candidateQuery(q string, scope Scope) query.Query {
-	m := bleve.NewMatchQuery(q)
+func (ix *Index) candidateQuery(pq *preparedQuery, scope Scope) query.Query {
+	m := bleve.NewMatchQuery(pq.text)
 	m.SetField(fieldText)
-	p := bleve.NewMatchPhraseQuery(q)
+	p := bleve.NewMatchPhraseQuery(pq.text)
 	p.SetField(fieldExact)
 	p.SetBoost(3)
 	disj := []query.Query{m, p}
-	for _, alt := range ix.aliasVariants(q) {
+	for _, alt := range pq.variants {
 		a := bleve.NewMatchPhraseQuery(alt)
 		a.SetField(fieldText)
 		a.SetBoost(2)
@@ -168,16 +168,19 @@ func keywordQuery(field, value string) query.Query {
 	return t
 }
 
-// preparedQuery holds the question's analysed terms plus those of the
-// other spellings of the names it uses, each once, with their weights.
+// preparedQuery is a question made ready once for candidates and rerank:
+// its text, the other spellings of the names it uses, and the analysed
+// terms of both, each once, with their weights.
 type preparedQuery struct {
-	terms []string
-	idf   []float64
-	total float64
+	text     string
+	variants []string
+	terms    []string
+	idf      []float64
+	total    float64
 }
 
 func (ix *Index) prepare(q string) *preparedQuery {
-	pq := &preparedQuery{}
+	pq := &preparedQuery{text: q, variants: ix.aliasVariants(q)}
 	add := func(s string) {
 		for _, t := range ix.stats.analyze(s) {
 			if pq.index(t.term) < 0 {
@@ -189,7 +192,7 @@ func (ix *Index) prepare(q string) *preparedQuery {
 		}
 	}
 	add(q)
-	for _, alt := range ix.aliasVariants(q) {
+	for _, alt := range pq.variants {
 		add(alt)
 	}
 	return pq
