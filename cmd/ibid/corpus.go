@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/ibidbot/ibid/corpus"
 )
@@ -52,7 +53,7 @@ func (e *env) corpusCmd(_ context.Context, args []string) error {
 	return usageError{fmt.Sprintf("corpus: unknown command %q", args[0])}
 }
 
-func writeStats(w io.Writer, c *corpus.Corpus, took interface{ Milliseconds() int64 }, asJSON bool) error {
+func writeStats(w io.Writer, c *corpus.Corpus, took time.Duration, asJSON bool) error {
 	if asJSON {
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")

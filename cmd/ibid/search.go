@@ -29,11 +29,7 @@ func (e *env) openIndex(ctx context.Context, force bool) (*retrieval.Index, retr
 			}
 		}
 	}
-	ix, rep, err := retrieval.Open(ctx, e.cfg.DataDir, c, force, progress)
-	if err != nil {
-		return nil, rep, err
-	}
-	return ix, rep, nil
+	return retrieval.Open(ctx, e.cfg.DataDir, c, force, progress)
 }
 
 // isTerminal reports whether w is a terminal, where a progress line helps.
@@ -59,21 +55,29 @@ func (e *env) indexCmd(ctx context.Context, args []string) error {
 	return nil
 }
 
-// searchFlags parses the flags of search and cite; the rest is the text.
-func searchFlags(name string, args []string) (fs *flag.FlagSet, asJSON *bool, k *int, doc *string, text string, err error) {
-	fs = flag.NewFlagSet(name, flag.ContinueOnError)
+// textArgs are the arguments of search and cite.
+type textArgs struct {
+	json bool
+	k    int
+	doc  string
+	text string // the words after the flags
+}
+
+func parseTextArgs(name string, args []string) (textArgs, error) {
+	var a textArgs
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	asJSON = fs.Bool("json", false, "")
-	k = fs.Int("k", 0, "")
-	doc = fs.String("doc", "", "")
-	if err = fs.Parse(args); err != nil {
-		return nil, nil, nil, nil, "", usageError{name + ": " + err.Error()}
+	fs.BoolVar(&a.json, "json", false, "")
+	fs.IntVar(&a.k, "k", 0, "")
+	fs.StringVar(&a.doc, "doc", "", "")
+	if err := fs.Parse(args); err != nil {
+		return a, usageError{name + ": " + err.Error()}
 	}
-	text = strings.Join(fs.Args(), " ")
-	if strings.TrimSpace(text) == "" {
-		return nil, nil, nil, nil, "", usageError{name + " needs text"}
+	a.text = strings.Join(fs.Args(), " ")
+	if strings.TrimSpace(a.text) == "" {
+		return a, usageError{name + " needs text"}
 	}
-	return fs, asJSON, k, doc, text, nil
+	return a, nil
 }
 
 type hitJSON struct {
@@ -93,7 +97,7 @@ func hitsJSON(hits []retrieval.Hit) []hitJSON {
 }
 
 func (e *env) searchCmd(ctx context.Context, args []string) error {
-	_, asJSON, k, doc, text, err := searchFlags("search", args)
+	a, err := parseTextArgs("search", args)
 	if err != nil {
 		return err
 	}
@@ -102,11 +106,11 @@ func (e *env) searchCmd(ctx context.Context, args []string) error {
 		return err
 	}
 	defer ix.Close()
-	hits, err := ix.Search(ctx, text, retrieval.Options{K: *k, Scope: retrieval.Scope{Doc: *doc}})
+	hits, err := ix.Search(ctx, a.text, retrieval.Options{K: a.k, Scope: retrieval.Scope{Doc: a.doc}})
 	if err != nil {
 		return err
 	}
-	if *asJSON {
+	if a.json {
 		return json.NewEncoder(e.stdout).Encode(hitsJSON(hits))
 	}
 	if len(hits) == 0 {
@@ -138,7 +142,7 @@ func quoteJSON(qs []retrieval.Quote) citeJSON {
 }
 
 func (e *env) citeCmd(ctx context.Context, args []string) error {
-	_, asJSON, _, doc, text, err := searchFlags("cite", args)
+	a, err := parseTextArgs("cite", args)
 	if err != nil {
 		return err
 	}
@@ -147,17 +151,14 @@ func (e *env) citeCmd(ctx context.Context, args []string) error {
 		return err
 	}
 	defer ix.Close()
+	// A paragraph ID cites the whole paragraph; anything else is a fragment.
 	var qs []retrieval.Quote
-	if _, ok := ix.Corpus().Paragraph(strings.TrimSpace(text)); ok {
-		q, err := ix.CiteID(text)
-		if err != nil {
-			return err
-		}
+	if q, idErr := ix.CiteID(a.text); idErr == nil {
 		qs = []retrieval.Quote{q}
-	} else if qs, err = ix.Cite(ctx, text, retrieval.Scope{Doc: *doc}, 1); err != nil {
+	} else if qs, err = ix.Cite(ctx, a.text, retrieval.Scope{Doc: a.doc}, 1); err != nil {
 		return err
 	}
-	if *asJSON {
+	if a.json {
 		return json.NewEncoder(e.stdout).Encode(quoteJSON(qs))
 	}
 	if len(qs) == 0 {
