@@ -232,3 +232,24 @@ func titleFromFile(name string) string {
 	name = strings.NewReplacer("_", " ", "-", " ").Replace(name)
 	return strings.TrimSpace(name)
 }
+
+// NearestIDs suggests up to n existing IDs for one that does not exist: those
+// sharing the longest prefix with it, so that a typo in a paragraph number
+// or a chapter key still leads somewhere.
+func (c *Corpus) NearestIDs(id string, n int) []string {
+	var best []string
+	bestLen := 0
+	for p := range c.All {
+		k := 0
+		for k < len(p.ID) && k < len(id) && p.ID[k] == id[k] {
+			k++
+		}
+		switch {
+		case k > bestLen:
+			best, bestLen = []string{p.ID}, k
+		case k == bestLen && k > 0 && len(best) < n:
+			best = append(best, p.ID)
+		}
+	}
+	return best
+}

@@ -84,6 +84,9 @@ func Open(ctx context.Context, dataDir string, c *corpus.Corpus, force bool, pro
 // Close releases the index files.
 func (ix *Index) Close() error { return ix.bleve.Close() }
 
+// Corpus is the corpus the index was built from.
+func (ix *Index) Corpus() *corpus.Corpus { return ix.corpus }
+
 // build writes a fresh index into a temporary directory and renames it into
 // place, so that readers never see a half-built index.
 func build(ctx context.Context, dir string, c *corpus.Corpus, progress Progress) error {

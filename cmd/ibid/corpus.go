@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -131,30 +132,11 @@ func showRecord(w io.Writer, c *corpus.Corpus, id string) error {
 // unknownID explains a record ID that does not exist, suggesting the IDs
 // that share the longest prefix with it.
 func unknownID(c *corpus.Corpus, id string) error {
-	best, bestLen := []string{}, 0
-	c.All(func(p *corpus.Paragraph) bool {
-		n := commonPrefix(p.ID, id)
-		switch {
-		case n > bestLen:
-			best, bestLen = []string{p.ID}, n
-		case n == bestLen && len(best) < 5:
-			best = append(best, p.ID)
-		}
-		return true
-	})
 	msg := fmt.Sprintf("no record with ID %q", id)
-	if bestLen > 0 {
-		msg += "; nearest: " + strings.Join(best, ", ")
+	if near := c.NearestIDs(id, 5); len(near) > 0 {
+		msg += "; nearest: " + strings.Join(near, ", ")
 	}
-	return fmt.Errorf("%s", msg)
-}
-
-func commonPrefix(a, b string) int {
-	n := 0
-	for n < len(a) && n < len(b) && a[n] == b[n] {
-		n++
-	}
-	return n
+	return errors.New(msg)
 }
 
 func clip(s string, n int) string {

@@ -44,6 +44,8 @@ commands:
                            the passages that best answer QUERY
   cite [--json] [--doc ID] TEXT
                            the exact sentence(s) a remembered fragment (or a paragraph ID) comes from
+  ask [--json] [--doc ID] QUESTION
+                           answer from the corpus, quoting and citing the paragraph (or say it does not answer)
   eval QUESTIONS.jsonl --out RESULTS.jsonl
                            run the questions, write results for ../shared/eval/score.py
 
@@ -103,6 +105,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return e.searchCmd(ctx, rest[1:])
 	case "cite":
 		return e.citeCmd(ctx, rest[1:])
+	case "ask":
+		return e.askCmd(ctx, rest[1:])
 	case "eval":
 		return e.evalCmd(ctx, rest[1:])
 	case "help":

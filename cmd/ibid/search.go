@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ibidbot/ibid/bot"
 	"github.com/ibidbot/ibid/retrieval"
 )
 
@@ -182,10 +183,11 @@ type evalQuestion struct {
 }
 
 type evalResult struct {
-	ID   string             `json:"id"`
-	Hits []hitJSON          `json:"hits"`
-	Cite citeJSON           `json:"cite"`
-	MS   map[string]float64 `json:"ms"`
+	ID     string             `json:"id"`
+	Hits   []hitJSON          `json:"hits"`
+	Cite   citeJSON           `json:"cite"`
+	Answer *answerOut         `json:"answer,omitempty"`
+	MS     map[string]float64 `json:"ms"`
 }
 
 func (e *env) evalCmd(ctx context.Context, args []string) error {
@@ -227,7 +229,7 @@ func (e *env) evalCmd(ctx context.Context, args []string) error {
 	if err := sc.Err(); err != nil {
 		return err
 	}
-	ix, _, err := e.openIndex(ctx, false)
+	b, ix, err := e.openBot(ctx)
 	if err != nil {
 		return err
 	}
@@ -253,6 +255,13 @@ func (e *env) evalCmd(ctx context.Context, args []string) error {
 		r.MS["cite"] = float64(time.Since(t0).Microseconds()) / 1000
 		if err == nil {
 			r.Cite = quoteJSON(quotes)
+		}
+		t0 = time.Now()
+		ans, err := b.Ask(ctx, q.Question, bot.Scope{}, nil, nil)
+		r.MS["answer"] = float64(time.Since(t0).Microseconds()) / 1000
+		if err == nil {
+			a := answerJSON(ans)
+			r.Answer = &a
 		}
 		if err := enc.Encode(r); err != nil {
 			f.Close()

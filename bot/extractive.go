@@ -1,0 +1,218 @@
+package bot
+
+import (
+	"strings"
+
+	"github.com/ibidbot/ibid/corpus"
+)
+
+// Thresholds of the extractive answerer. Coverage is the share of the
+// question's term weight (IDF) that a stretch of text holds.
+const (
+	// minCoverage: below this share in the best window the passages are only
+	// related to the question, not an answer to it.
+	minCoverage = 0.15
+	// typeBonus rewards a window holding words of the expected answer type
+	// (a name for "who", a number for "how many" …).
+	typeBonus = 0.15
+	// rankWeight is how much the retrieval order counts against sentence
+	// coverage when picking the window.
+	rankWeight = 0.25
+	// secondQuoteRatio: a second passage is quoted only when its window
+	// scores nearly as well as the first and holds an answer itself.
+	secondQuoteRatio = 0.9
+	// focusWaiver: a window covering this much of the question answers it
+	// even if it does not use the question's focus noun.
+	focusWaiver = 0.6
+	// maxWindow is the longest quote in sentences.
+	maxWindow = 2
+)
+
+// window is a candidate quote: consecutive sentences of one passage.
+type window struct {
+	passage    int
+	first      int // sentence indexes, inclusive
+	last       int
+	coverage   float64
+	holds      bool // holds words of the expected answer type
+	score      float64
+	paragraph  *corpus.Paragraph
+	coverTerms map[string]bool
+}
+
+// extractive answers by picking the sentences that best cover the question,
+// or refuses when none does.
+func (b *Bot) extractive(q question, passages []Passage) Answer {
+	a := Answer{Mode: ModeExtractive, Considered: passages}
+	total := 0.0
+	for _, t := range q.terms {
+		total += b.vocab.idf(t)
+	}
+	if len(passages) == 0 || total == 0 {
+		return refusal(a, "The corpus has nothing on this question.")
+	}
+	if missing := b.unknownNames(q); len(missing) > 0 {
+		return refusal(a, "The corpus never mentions "+strings.Join(missing, ", ")+", so it cannot answer this.")
+	}
+	var best []window
+	top := passages[0].Score
+	for i, p := range passages {
+		if !answers(p.Paragraph.Kind) {
+			continue
+		}
+		prior := 0.0
+		if top > 0 {
+			prior = rankWeight * p.Score / top
+		}
+		if w, ok := b.bestWindow(q, p.Paragraph, total); ok {
+			w.passage = i
+			w.score += prior
+			best = append(best, w)
+		}
+	}
+	if len(best) == 0 {
+		return refusal(a, "The corpus does not seem to answer this.")
+	}
+	first := 0
+	for i, w := range best {
+		if w.score > best[first].score {
+			first = i
+		}
+	}
+	w := best[first]
+	if w.coverage < minCoverage {
+		return refusal(a, "The corpus does not seem to answer this.")
+	}
+	if q.focus != "" && b.vocab.known(q.focus) && w.coverage < focusWaiver && !mentions(w.paragraph, q.focus) {
+		// The question asks for an admiral and the passage names none,
+		// though the corpus uses the word elsewhere: it is about the
+		// subject, not an answer.
+		return refusal(a, "The corpus does not seem to answer this.")
+	}
+	a.Quotes = []Quote{b.quoteWindow(w)}
+	for i, o := range best {
+		if i != first && o.holds && o.coverage >= minCoverage && o.score >= secondQuoteRatio*w.score &&
+			o.paragraph != w.paragraph && !w.holds {
+			a.Quotes = append(a.Quotes, b.quoteWindow(o))
+			break
+		}
+	}
+	a.Lead = leadFor(a.Quotes)
+	return a
+}
+
+// answers reports whether records of kind k can answer a question: prose and
+// notes, not headings or captions.
+func answers(k corpus.Kind) bool { return k.Prose() || k == corpus.KindNote }
+
+// unknownNames lists the question's rare names the corpus never uses in any
+// spelling: a question about them cannot be answered from it.
+func (b *Bot) unknownNames(q question) []string {
+	var missing []string
+	toks := tokens(q.text)
+	for _, t := range toks {
+		if !t.capitalised() || t.numeric() || stopwords[t.term] || b.vocab.known(t.term) || b.aliasWords[t.term] {
+			continue
+		}
+		// Initials and short words are too often variants, and a name one
+		// letter away from a word of the corpus is more likely misspelt
+		// than absent.
+		if len([]rune(t.raw)) < 4 || b.vocab.nearKnown(t.term) {
+			continue
+		}
+		missing = append(missing, strings.TrimSuffix(strings.TrimSuffix(t.raw, "'s"), "’s"))
+	}
+	return missing
+}
+
+// bestWindow finds the stretch of at most maxWindow sentences of p that best
+// covers the question.
+func (b *Bot) bestWindow(q question, p *corpus.Paragraph, total float64) (window, bool) {
+	if len(p.Sentences) == 0 {
+		return window{}, false
+	}
+	toks := tokens(p.Text)
+	// Tokens per sentence.
+	per := make([][]token, len(p.Sentences))
+	starts := make(map[int]bool)
+	s := 0
+	for i, t := range toks {
+		for s < len(p.Sentences)-1 && t.start >= p.Sentences[s].End {
+			s++
+		}
+		if len(per[s]) == 0 {
+			starts[i] = true
+		}
+		per[s] = append(per[s], t)
+	}
+	want := make(map[string]bool, len(q.terms))
+	for _, t := range q.terms {
+		want[t] = true
+	}
+	var best window
+	found := false
+	for first := range per {
+		for last := first; last < min(len(per), first+maxWindow); last++ {
+			covered := make(map[string]bool)
+			var span []token
+			for k := first; k <= last; k++ {
+				for _, t := range per[k] {
+					if want[t.term] {
+						covered[t.term] = true
+					}
+				}
+				span = append(span, per[k]...)
+			}
+			cov := 0.0
+			for t := range covered {
+				cov += b.vocab.idf(t)
+			}
+			cov /= total
+			w := window{first: first, last: last, coverage: cov, paragraph: p, coverTerms: covered}
+			w.holds = q.holdsAnswer(span, starts)
+			w.score = cov - 0.04*float64(last-first)
+			if w.holds {
+				w.score += typeBonus
+			}
+			if !found || w.score > best.score {
+				best, found = w, true
+			}
+		}
+	}
+	return best, found
+}
+
+// anaphora open sentences that cannot stand alone: the quote then starts one
+// sentence earlier so that a reader knows who "he" is.
+var anaphora = setOf("he she it they this these those his her its their such there then thus however")
+
+// quoteWindow cuts the window's sentences from the paragraph, extended back
+// by one sentence when it opens with a pronoun.
+func (b *Bot) quoteWindow(w window) Quote {
+	p := w.paragraph
+	first := w.first
+	if first > 0 && w.last == first {
+		if t := tokens(p.Sentence(first)); len(t) > 0 && anaphora[t[0].term] {
+			first--
+		}
+	}
+	return Quote{Paragraph: p, Start: p.Sentences[first].Start, End: p.Sentences[w.last].End}
+}
+
+// refusal turns a into a refusal that shows the closest passages.
+func refusal(a Answer, why string) Answer {
+	a.Refused = true
+	a.Quotes = nil
+	a.Lead = why + " The closest passages are below; they do not answer the question."
+	return a
+}
+
+// mentions reports whether p uses the (folded, stemmed) term.
+func mentions(p *corpus.Paragraph, term string) bool {
+	for _, t := range tokens(p.Text) {
+		if t.term == term {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,209 @@
+package bot
+
+import (
+	"regexp"
+	"strings"
+)
+
+// answerType is what kind of words answer a question; a sentence holding
+// such words (that the question does not already hold) is a better answer.
+type answerType int
+
+const (
+	answerAny    answerType = iota
+	answerPerson            // who, which officer …
+	answerDate              // when, which year, what month …
+	answerNumber            // how many, how far …
+	answerPlace             // where, in which city …
+	answerName              // which/what + a proper name expected
+	answerReason            // why, how did …
+)
+
+// question is a user's question analysed for answering: its content terms
+// with their weights, the names and numbers it mentions, and the type of
+// answer it expects.
+type question struct {
+	text  string
+	terms []string // distinct content terms (folded, stemmed), in order
+	names []string // capitalised words and numbers of the question (folded, stemmed)
+	want  answerType
+	// focus is the head noun of what is asked for ("admiral" in "which
+	// Japanese admiral commanded …", "operator" in "who was the radio
+	// operator of …"), stemmed; empty when the question names no such noun.
+	focus string
+}
+
+var (
+	personNouns = setOf(`officer general admiral marshal minister diplomat ambassador leader journalist correspondent
+	writer author anarchist activist agent spy emperor king prince politician ideologue businessman industrialist magnate
+	statesman commander chief premier president secretary envoy consul interpreter translator witness prosecutor judge
+	historian scholar man woman person figure individual confidant member founder officer official head`)
+	placeNouns = setOf(`city town province country region port village capital place island river prefecture territory district area station`)
+	timeNouns  = setOf(`year month date day decade century week season time`)
+	countNouns = setOf(`number amount quantity size sum total term level strength percentage share`)
+)
+
+var leadingWh = regexp.MustCompile(`(?i)^\W*(?:and\s+|so\s+|but\s+)?(according to [^,]+,\s*)?`)
+
+func analyse(text string, v *vocabulary) question {
+	q := question{text: text}
+	toks := tokens(text)
+	seen := make(map[string]bool)
+	for i, t := range toks {
+		if stopwords[t.term] || seen[t.term] {
+			continue
+		}
+		seen[t.term] = true
+		q.terms = append(q.terms, t.term)
+		if t.numeric() || (i > 0 && t.capitalised()) || !v.known(t.term) && t.capitalised() {
+			q.names = append(q.names, t.term)
+		}
+	}
+	q.want = expectedAnswer(leadingWh.ReplaceAllString(strings.ToLower(text), ""))
+	q.focus = focusNoun(leadingWh.ReplaceAllString(text, ""))
+	return q
+}
+
+// genericNouns name the kind of answer rather than a property of it ("which
+// city", "what language", "which man"): the answering text need not use them.
+var genericNouns = setOf(`name man woman person people figure individual group one thing event place city town country
+officer official leader member agent politician ideologue
+region year month date day time number language motive reason way term post role result kind type form area word`)
+
+// focusNoun finds the head noun of the wh-phrase: the last word of the first
+// run of lower-case words after "which"/"what" or "who was the".
+func focusNoun(text string) string {
+	toks := tokens(text)
+	i := 0
+	for i < len(toks) && !whWords[strings.ToLower(toks[i].raw)] {
+		i++
+	}
+	if i == len(toks) {
+		return ""
+	}
+	i++
+	if w := strings.ToLower(toks[i-1].raw); w == "who" || w == "what" {
+		// "who was the radio operator of …", "what was the name of …"
+		if i+1 < len(toks) && (toks[i].term == "wa" || toks[i].term == "is" || toks[i].term == "were" || toks[i].raw == "was") && (toks[i+1].term == "the" || toks[i+1].term == "a") {
+			i += 2
+		} else if w == "who" {
+			return ""
+		}
+	}
+	// Skip capitalised adjectives and names: "Japanese", "White Russian".
+	for i < len(toks) && toks[i].capitalised() {
+		i++
+	}
+	head := ""
+	for ; i < len(toks); i++ {
+		t := toks[i]
+		if t.capitalised() || stopwords[t.term] || strings.HasSuffix(strings.ToLower(t.raw), "ed") || t.numeric() {
+			break
+		}
+		head = t.term
+		if i+1 < len(toks) && text[t.end:toks[i+1].start] != " " { // punctuation ends the phrase
+			break
+		}
+	}
+	if genericNouns[head] || placeNouns[head] || timeNouns[head] || countNouns[head] {
+		return ""
+	}
+	return head
+}
+
+var whWords = map[string]bool{"which": true, "what": true, "who": true}
+
+// expectedAnswer reads the answer type from the question's opening words:
+// "who …", "in which city …", "how many …", "which officer …".
+func expectedAnswer(lower string) answerType {
+	words := strings.FieldsFunc(lower, func(r rune) bool { return !('a' <= r && r <= 'z' || '0' <= r && r <= '9') })
+	if len(words) == 0 {
+		return answerAny
+	}
+	// Skip a leading preposition: "in which city", "on which date", "for what term".
+	switch words[0] {
+	case "in", "on", "at", "for", "from", "to", "by", "through", "with", "during", "about", "besides", "beyond":
+		if len(words) > 1 && (words[1] == "which" || words[1] == "what" || words[1] == "whom" || words[1] == "how") {
+			words = words[1:]
+		}
+	}
+	switch words[0] {
+	case "who", "whom", "whose":
+		return answerPerson
+	case "when":
+		return answerDate
+	case "where":
+		return answerPlace
+	case "why":
+		return answerReason
+	case "how":
+		if len(words) > 1 {
+			switch words[1] {
+			case "many", "much", "large", "long", "far", "big", "old", "often", "high", "strong":
+				return answerNumber
+			}
+		}
+		return answerReason
+	case "which", "what":
+		// The noun the wh-word asks about, skipping adjectives: "which White
+		// Russian officer", "what month and year".
+		for _, w := range words[1:min(len(words), 5)] {
+			s := stem(w)
+			switch {
+			case personNouns[s]:
+				return answerPerson
+			case timeNouns[s]:
+				return answerDate
+			case placeNouns[s]:
+				return answerPlace
+			case countNouns[s]:
+				return answerNumber
+			}
+		}
+		return answerName
+	}
+	return answerAny
+}
+
+// holdsAnswer reports whether a stretch of tokens has words of the expected
+// type that the question does not already mention.
+func (q *question) holdsAnswer(toks []token, sentenceStarts map[int]bool) bool {
+	mentioned := make(map[string]bool, len(q.terms))
+	for _, t := range q.terms {
+		mentioned[t] = true
+	}
+	for i, t := range toks {
+		if mentioned[t.term] {
+			continue
+		}
+		switch q.want {
+		case answerNumber:
+			if t.numeric() {
+				return true
+			}
+		case answerDate:
+			if months[t.term] || isYear(t.raw) {
+				return true
+			}
+		case answerPerson, answerPlace, answerName:
+			if t.capitalised() && !sentenceStarts[i] && !stopwords[t.term] {
+				return true
+			}
+		default:
+			return true
+		}
+	}
+	return false
+}
+
+func isYear(s string) bool {
+	if len(s) != 4 {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return s[0] == '1' || s[0] == '2'
+}
