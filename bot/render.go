@@ -57,3 +57,37 @@ func writeQuote(b *strings.Builder, q Quote) {
 	}
 	fmt.Fprintf(b, "— %s [%s]\n", q.Paragraph.Citation, q.Paragraph.ID)
 }
+
+// FormatQuote renders one quote as a "> " block with its citation and ID.
+func FormatQuote(q Quote) string {
+	var b strings.Builder
+	writeQuote(&b, q)
+	return b.String()
+}
+
+// FormatSource renders a paragraph for reading, with its notes and the IDs
+// of its neighbours.
+func FormatSource(v SourceView) string {
+	var b strings.Builder
+	writeQuote(&b, Quote{Paragraph: v.Paragraph, End: len(v.Paragraph.Text)})
+	for _, n := range v.Notes {
+		fmt.Fprintf(&b, "\nNote %s: %s\n", n.NoteLabel, n.Text)
+	}
+	if v.Prev != nil {
+		fmt.Fprintf(&b, "\nprevious: /source id:%s", v.Prev.ID)
+	}
+	if v.Next != nil {
+		fmt.Fprintf(&b, "\nnext: /source id:%s", v.Next.ID)
+	}
+	fmt.Fprintf(&b, "\n\nSource: %s\n", v.Bibliography)
+	return b.String()
+}
+
+// FormatSources renders the list of documents with their bibliography.
+func FormatSources(docs []SourceDoc) string {
+	var b strings.Builder
+	for _, d := range docs {
+		fmt.Fprintf(&b, "%s — %d paragraphs, %d notes\n  %s\n", d.ID, d.Paragraphs, d.Notes, d.Bibliography)
+	}
+	return b.String()
+}

@@ -20,7 +20,7 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	if err != nil {
 		var u usageError
@@ -46,6 +46,8 @@ commands:
                            the exact sentence(s) a remembered fragment (or a paragraph ID) comes from
   ask [--json] [--doc ID] QUESTION
                            answer from the corpus, quoting and citing the paragraph (or say it does not answer)
+  chat                     a conversation with the bot: questions and /ask, /cite, /source, /sources, /help
+                           (reads a script from standard input when it is not a terminal)
   eval QUESTIONS.jsonl --out RESULTS.jsonl
                            run the questions, write results for ../shared/eval/score.py
 
@@ -63,12 +65,13 @@ func (e usageError) Error() string { return e.msg }
 // env is what a command needs from the outside world.
 type env struct {
 	cfg    config.Config
+	stdin  io.Reader
 	stdout io.Writer
 	stderr io.Writer
 }
 
 // run parses the global flags, loads the configuration and dispatches.
-func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("ibid", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	dataDir := fs.String("data", "", "")
@@ -91,7 +94,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if *corpusDir != "" {
 		cfg.CorpusDir = *corpusDir
 	}
-	e := &env{cfg: cfg, stdout: stdout, stderr: stderr}
+	e := &env{cfg: cfg, stdin: stdin, stdout: stdout, stderr: stderr}
 	rest := fs.Args()
 	if len(rest) == 0 {
 		return usageError{"no command"}
@@ -107,6 +110,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return e.citeCmd(ctx, rest[1:])
 	case "ask":
 		return e.askCmd(ctx, rest[1:])
+	case "chat":
+		return e.chatCmd(ctx, rest[1:])
 	case "eval":
 		return e.evalCmd(ctx, rest[1:])
 	case "help":

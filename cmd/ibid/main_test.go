@@ -15,9 +15,15 @@ import (
 // runIbid runs the command line in-process with an empty environment.
 func runIbid(t *testing.T, env map[string]string, args ...string) (string, error) {
 	t.Helper()
+	return runIbidInput(t, env, "", args...)
+}
+
+// runIbidInput runs the command line with stdin as standard input.
+func runIbidInput(t *testing.T, env map[string]string, stdin string, args ...string) (string, error) {
+	t.Helper()
 	var out, errOut bytes.Buffer
 	getenv := func(k string) string { return env[k] }
-	err := run(context.Background(), args, getenv, &out, &errOut)
+	err := run(context.Background(), args, getenv, strings.NewReader(stdin), &out, &errOut)
 	return out.String(), err
 }
 
