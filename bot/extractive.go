@@ -80,7 +80,8 @@ func (b *Bot) extractive(q question, passages []Passage) Answer {
 		}
 	}
 	w := best[first]
-	if w.coverage < minCoverage {
+	if w.coverage < minCoverage || len(w.coverTerms) < min(2, len(q.terms)) {
+		// A passage sharing one word with the question is not about it.
 		return refusal(a, "The corpus does not seem to answer this.")
 	}
 	if q.focus != "" && b.vocab.known(q.focus) && w.coverage < focusWaiver && !mentions(w.paragraph, q.focus) {
