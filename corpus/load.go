@@ -19,7 +19,7 @@ import (
 
 // PipelineVersion changes whenever the pipeline's output changes for the
 // same input, so that indexes built from older records are rebuilt.
-const PipelineVersion = "1"
+const PipelineVersion = "2"
 
 //go:embed defaultcorpus
 var defaultFS embed.FS

@@ -71,6 +71,11 @@ func splitSentences(text string) []Span {
 	return spans
 }
 
+// translitInitials are Russian initials that romanisation writes with two
+// letters (Ю → Iu, Я → Ia, Ж → Zh …).
+var translitInitials = map[string]bool{"Iu": true, "Ia": true, "Io": true, "Ie": true, "Yu": true, "Ya": true, "Ye": true, "Yo": true,
+	"Zh": true, "Kh": true, "Ts": true, "Ch": true, "Sh": true}
+
 // isAbbreviation reports whether the text before a period ends in an
 // abbreviation or a single-letter initial.
 func isAbbreviation(before string) bool {
@@ -92,6 +97,9 @@ func isAbbreviation(before string) bool {
 	}
 	if strings.Contains(word, ".") {
 		return true // "U.S", "e.g", "I.V"
+	}
+	if translitInitials[word] {
+		return true // "Sergei Iu. Witte", "Zh. Ia. Kim"
 	}
 	return abbreviations[strings.ToLower(word)]
 }

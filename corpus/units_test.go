@@ -89,6 +89,7 @@ func TestSplitSentences_KeepsAbbreviationsAndInitials(t *testing.T) {
 		want []string
 	}{
 		{"Iosif V. Stalin was determined. He went on.", []string{"Iosif V. Stalin was determined.", "He went on."}},
+		{"Sergei Iu. Witte denied the bribe. He lied.", []string{"Sergei Iu. Witte denied the bribe.", "He lied."}},
 		{"See p. 31 and cf. Dr. Smith. Then U. S. S. R. troops came.", []string{"See p. 31 and cf. Dr. Smith.", "Then U. S. S. R. troops came."}},
 		{"It ended in 1906. Mitsukawa left.", []string{"It ended in 1906.", "Mitsukawa left."}},
 		{"He said, “No.” Then he left!", []string{"He said, “No.”", "Then he left!"}},
