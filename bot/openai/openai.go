@@ -170,7 +170,7 @@ func (c *Client) complete(ctx context.Context, req bot.Completion) (string, erro
 			break
 		}
 		if err != nil {
-			return "", endpointError(ctx, err)
+			return "", endpointError(err)
 		}
 		for _, ch := range chunk.Choices {
 			if ch.Index != 0 {
@@ -259,14 +259,12 @@ func (c *Client) send(ctx context.Context, req bot.Completion, call func(context
 		switch {
 		case err == nil:
 			return nil
-		case ctx.Err() != nil:
-			return endpointError(ctx, err)
 		case req.Schema != nil && level < formatNone && formatRejected(err):
 			c.format.CompareAndSwap(level, level+1)
 			level = max(level+1, c.format.Load())
 			continue
-		case !transient(err):
-			return endpointError(ctx, err)
+		case ctx.Err() != nil, !transient(err):
+			return endpointError(err)
 		case retries == maxRetries:
 			return fmt.Errorf("model endpoint: giving up after %d attempts: %w", retries+1, err)
 		}
@@ -297,16 +295,13 @@ func formatRejected(err error) bool {
 	return false
 }
 
-// endpointError wraps an error from go-openai: a body that is not the JSON
-// of a reply becomes bot.ErrModelReply, and once ctx is done its error is
-// kept inspectable with errors.Is.
-func endpointError(ctx context.Context, err error) error {
+// endpointError wraps an error from go-openai, making a successful response
+// whose body is not the JSON of a reply a bot.ErrModelReply. (A context's
+// error needs no help: net/http wraps it, so errors.Is finds it.)
+func endpointError(err error) error {
 	var syntax *json.SyntaxError
 	var typ *json.UnmarshalTypeError
-	switch {
-	case ctx.Err() != nil && !errors.Is(err, ctx.Err()):
-		return fmt.Errorf("model endpoint: %w: %w", ctx.Err(), err)
-	case StatusCode(err) == 0 && (errors.As(err, &syntax) || errors.As(err, &typ) || errors.Is(err, io.ErrUnexpectedEOF)):
+	if StatusCode(err) == 0 && (errors.As(err, &syntax) || errors.As(err, &typ) || errors.Is(err, io.ErrUnexpectedEOF)) {
 		return fmt.Errorf("model reply: %w: %w", bot.ErrModelReply, err)
 	}
 	return fmt.Errorf("model endpoint: %w", err)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"reflect"
 	"strings"
@@ -205,6 +206,8 @@ func TestComplete_UnusableReply_IsErrModelReply(t *testing.T) {
 		{"empty content", openaitest.Reply("")},
 		{"blank content", openaitest.Reply(" \n")},
 		{"not JSON", openaitest.Garbage()},
+		{"JSON cut short", raw(`{"id":"chatcmpl-1","choices":[{"index":0,"message":{"role":`)},
+		{"JSON of another shape", raw(`{"choices":"none"}`)},
 		{"cut at the token limit", openaitest.Length(`{"claims":["s1`)},
 		{"stream cut before DONE", openaitest.StreamCut(`{"claims":`, `["s1`)},
 	} {
@@ -225,6 +228,14 @@ func TestComplete_UnusableReply_IsErrModelReply(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// raw answers 200 with body, whatever the request asked for.
+func raw(body string) openaitest.Behaviour {
+	return func(w http.ResponseWriter, _ *openaitest.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, body)
 	}
 }
 
