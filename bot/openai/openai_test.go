@@ -208,6 +208,7 @@ func TestComplete_UnusableReply_IsErrModelReply(t *testing.T) {
 		{"not JSON", openaitest.Garbage()},
 		{"JSON cut short", raw(`{"id":"chatcmpl-1","choices":[{"index":0,"message":{"role":`)},
 		{"JSON of another shape", raw(`{"choices":"none"}`)},
+		{"withheld by a content filter", raw(`{"choices":[{"index":0,"message":{"role":"assistant","content":"{\"claims\":"},"finish_reason":"content_filter"}]}`)},
 		{"cut at the token limit", openaitest.Length(`{"claims":["s1`)},
 		{"stream cut before DONE", openaitest.StreamCut(`{"claims":`, `["s1`)},
 	} {
@@ -228,6 +229,15 @@ func TestComplete_UnusableReply_IsErrModelReply(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+func TestComplete_Refusal_ReportsItsText(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.New(t, raw(`{"choices":[{"index":0,"message":{"role":"assistant","content":"","refusal":"I cannot help with that."},"finish_reason":"stop"}]}`))
+	_, _, err := call(t, newClient(t, srv), time.Second, question())
+	if !errors.Is(err, bot.ErrModelReply) || !strings.Contains(err.Error(), "I cannot help with that.") {
+		t.Errorf("err = %v, want ErrModelReply with the refusal", err)
 	}
 }
 
