@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 
 	"github.com/ibidbot/ibid/bot"
+	"github.com/ibidbot/ibid/bot/openai"
 	"github.com/ibidbot/ibid/retrieval"
 )
 
@@ -123,5 +125,10 @@ func (e *env) modelOptions() ([]bot.Option, error) {
 	if !e.cfg.LLM.Enabled() {
 		return nil, nil
 	}
-	return nil, fmt.Errorf("a model is configured (%s) but this build cannot reach one yet", e.cfg.LLM.BaseURL)
+	l := e.cfg.LLM
+	m, err := openai.New(openai.Config{BaseURL: l.BaseURL, Model: l.Model, APIKey: l.APIKey})
+	if err != nil {
+		return nil, err
+	}
+	return []bot.Option{bot.WithModel(m, l.Timeout), bot.WithLogger(slog.New(slog.NewTextHandler(e.stderr, nil)))}, nil
 }
