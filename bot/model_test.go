@@ -118,6 +118,9 @@ func TestAsk_WithAModel(t *testing.T) {
 			if !strings.Contains(a.Lead, tt.wantLead) {
 				t.Errorf("lead %q, want it to contain %q", a.Lead, tt.wantLead)
 			}
+			if strings.Contains(a.Lead, "theft") || strings.Contains(a.Lead, "bible") {
+				t.Errorf("a claim with an invented quotation was kept: %q", a.Lead)
+			}
 			if strings.ContainsAny(a.Lead, "“”\"") && a.Mode == bot.ModeModel {
 				t.Errorf("model words shown in quotation marks: %q", a.Lead)
 			}

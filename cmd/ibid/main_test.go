@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ibidbot/ibid/corpus"
 )
 
 // runIbid runs the command line in-process with an empty environment.
@@ -164,5 +166,55 @@ func TestRun_SearchCiteAndEval(t *testing.T) {
 	}
 	if err := json.Unmarshal([]byte(lines[1]), &r); err != nil || r.ID != "b" || len(r.Hits) == 0 || r.Cite["found"] != true || r.MS["search"] <= 0 {
 		t.Errorf("result line: %v %+v", err, r)
+	}
+}
+
+func TestRun_AskQuotesAndCitesTheParagraph(t *testing.T) {
+	data := t.TempDir()
+	out, err := runIbid(t, nil, "--data", data, "ask", "--json", "Who published the first complete Japanese translation of Das Kapital?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var a answerOut
+	if err := json.Unmarshal([]byte(out), &a); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if a.Refused || a.Mode != "extractive" || len(a.Quotes) == 0 {
+		t.Fatalf("%+v", a)
+	}
+	q := a.Quotes[0]
+	c, err := corpus.LoadDefault()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, ok := c.Paragraph(q.ParagraphID)
+	if !ok || p.Text[q.Start:q.End] != q.Text || !strings.Contains(q.Text, "Takabatake") || q.Citation != p.Citation {
+		t.Errorf("quote %+v is not cut from %s", q, q.ParagraphID)
+	}
+	// A model endpoint that is down falls back to the extractive answer.
+	env := map[string]string{"IBID_LLM_BASE_URL": "http://127.0.0.1:1/v1", "IBID_LLM_MODEL": "m", "IBID_LLM_TIMEOUT": "2s"}
+	out, err = runIbid(t, env, "--data", data, "ask", "--json", "Who published the first complete Japanese translation of Das Kapital?")
+	if err != nil || !strings.Contains(out, `"fallback_reason"`) || !strings.Contains(out, "Takabatake") {
+		t.Errorf("fallback: %v\n%s", err, out)
+	}
+}
+
+func TestRun_ChatReadsAScriptAndKeepsTheConversation(t *testing.T) {
+	script := "Who founded what became Hitachi?\nWhen did he meet Stalin?\n/cite kuromiya2023:intro:p14:2\n/cite kuromiya2023:nope\n/bogus\n/sources\n"
+	out, err := runIbidInput(t, nil, script, "--data", t.TempDir(), "chat")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"Kuhara",                     // the first answer
+		"(read as: When did he meet", // the follow-up was resolved
+		"Paragraph kuromiya2023:intro:p14:2",
+		"error: no paragraph has the ID kuromiya2023:nope",
+		"error: unknown command /bogus",
+		"Bridges, Brian.", // the bibliography
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("chat output lacks %q:\n%s", want, out)
+		}
 	}
 }
