@@ -279,6 +279,13 @@ func TestCite_FragmentsAndIDs(t *testing.T) {
 	if err != nil || !ex[0].Whole() {
 		t.Fatalf("by ID: %+v %v", ex, err)
 	}
+	ex, err = b.Cite(context.Background(), "kuromiya2023:intro:p14:2#3", Scope{}, 1)
+	if err != nil || !strings.HasPrefix(ex[0].Text(), "One of the most important") {
+		t.Fatalf("by sentence: %+v %v", ex, err)
+	}
+	if _, err = b.Cite(context.Background(), "kuromiya2023:intro:p14:2#99", Scope{}, 1); !errors.Is(err, ErrUnknownID) {
+		t.Errorf("sentence 99: %v", err)
+	}
 	_, err = b.Cite(context.Background(), "kuromiya2023:intro:p14:99", Scope{}, 1)
 	var unknown *UnknownIDError
 	if !errors.As(err, &unknown) || !errors.Is(err, ErrUnknownID) || len(unknown.Nearest) == 0 {

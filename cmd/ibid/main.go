@@ -48,6 +48,7 @@ commands:
                            answer from the corpus, quoting and citing the paragraph (or say it does not answer)
   chat                     a conversation with the bot: questions and /ask, /cite, /source, /sources, /help
                            (reads a script from standard input when it is not a terminal)
+  serve                    run the Discord bot (token from DISCORD_TOKEN; see README)
   eval QUESTIONS.jsonl --out RESULTS.jsonl
                            run the questions, write results for ../shared/eval/score.py
 
@@ -112,6 +113,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return e.askCmd(ctx, rest[1:])
 	case "chat":
 		return e.chatCmd(ctx, rest[1:])
+	case "serve":
+		return e.serveCmd(ctx, rest[1:])
 	case "eval":
 		return e.evalCmd(ctx, rest[1:])
 	case "help":
