@@ -35,9 +35,10 @@ type Request struct {
 	// or not JSON).
 	Body []byte
 	JSON any
-	// Status and Response are what the fake answered.
-	Status   int
-	Response []byte
+	// Status, ResponseHeader and Response are what the fake answered.
+	Status         int
+	ResponseHeader http.Header
+	Response       []byte
 	// Pings lists what the message this call created or edited mentions
 	// after allowed_mentions, as Discord resolves them: "@everyone",
 	// "@here", "<@user>", "<@&role>". Role and @everyone mentions count
@@ -252,7 +253,7 @@ func (s *Server) serveREST(w http.ResponseWriter, r *http.Request) {
 		}
 		header.Set("Content-Type", "application/json")
 	}
-	req.Status, req.Response = rep.status, out
+	req.Status, req.ResponseHeader, req.Response = rep.status, header, out
 	s.requests = append(s.requests, req)
 	s.notifyLocked()
 	s.mu.Unlock()
