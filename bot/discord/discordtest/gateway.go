@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"compress/zlib"
 	"encoding/json"
-	"errors"
 	"net/http"
 	"strings"
 	"testing"
@@ -139,13 +138,18 @@ func (s *Server) serveGateway(w http.ResponseWriter, r *http.Request) {
 		ws.Close()
 	}()
 
+	// A clean close ends the session, which then cannot be resumed. It ends
+	// before the close is echoed, so a client that saw the echo and
+	// reconnects finds it gone.
+	ws.SetCloseHandler(func(code int, _ string) error {
+		if code == websocket.CloseNormalClosure || code == websocket.CloseGoingAway {
+			s.endSession(c)
+		}
+		return ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, ""), time.Now().Add(time.Second))
+	})
 	for {
 		_, data, err := ws.ReadMessage()
 		if err != nil {
-			var ce *websocket.CloseError
-			if errors.As(err, &ce) && (ce.Code == websocket.CloseNormalClosure || ce.Code == websocket.CloseGoingAway) {
-				s.endSession(c) // a clean close ends the session: it cannot be resumed
-			}
 			return
 		}
 		var p struct {
