@@ -12,7 +12,6 @@ import (
 	"github.com/ibidbot/ibid/bot"
 )
 
-
 // OnMessage is the gateway handler for MESSAGE_CREATE: the bot answers when
 // mentioned, when replied to, in threads it opened, and in channels set to
 // auto-answer. A question in a channel is answered in a thread started from

@@ -109,7 +109,9 @@ func (a *Adapter) command(i *discordgo.Interaction) {
 	var job func(ctx context.Context) error
 	switch d.Name {
 	case "ask":
-		job = func(ctx context.Context) error { return a.answerInteraction(ctx, i, optString(opts, "question"), scope, private) }
+		job = func(ctx context.Context) error {
+			return a.answerInteraction(ctx, i, optString(opts, "question"), scope, private)
+		}
 	case "cite":
 		job = func(ctx context.Context) error { return a.citeInteraction(ctx, i, optString(opts, "text"), scope) }
 	case "source":

@@ -76,7 +76,9 @@ func (b Bounded) MessageThreadStartComplex(ch, msg string, t *discordgo.ThreadSt
 }
 
 func (b Bounded) ApplicationCommandBulkOverwrite(app, guild string, c []*discordgo.ApplicationCommand, o ...discordgo.RequestOption) ([]*discordgo.ApplicationCommand, error) {
-	return retry(ctxOf(o), func() ([]*discordgo.ApplicationCommand, error) { return b.S.ApplicationCommandBulkOverwrite(app, guild, c, noRetry(o)...) })
+	return retry(ctxOf(o), func() ([]*discordgo.ApplicationCommand, error) {
+		return b.S.ApplicationCommandBulkOverwrite(app, guild, c, noRetry(o)...)
+	})
 }
 
 // noRetry switches off discordgo's own unbounded rate-limit retries.

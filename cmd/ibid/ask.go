@@ -8,38 +8,9 @@ import (
 
 	"github.com/ibidbot/ibid/bot"
 	"github.com/ibidbot/ibid/bot/openai"
+	"github.com/ibidbot/ibid/bot/searcher"
 	"github.com/ibidbot/ibid/retrieval"
 )
-
-// searcher adapts the retrieval index to the core's Searcher, so that the
-// core never imports bleve.
-type searcher struct{ ix *retrieval.Index }
-
-var _ bot.Searcher = searcher{}
-
-func (s searcher) Search(ctx context.Context, question string, scope bot.Scope, k int) ([]bot.Passage, error) {
-	hits, err := s.ix.Search(ctx, question, retrieval.Options{K: k, Scope: retrieval.Scope(scope)})
-	if err != nil {
-		return nil, err
-	}
-	out := make([]bot.Passage, len(hits))
-	for i, h := range hits {
-		out[i] = bot.Passage{Paragraph: h.Paragraph, Score: h.Score, Sentence: h.Sentence}
-	}
-	return out, nil
-}
-
-func (s searcher) Cite(ctx context.Context, fragment string, scope bot.Scope, k int) ([]bot.Excerpt, error) {
-	quotes, err := s.ix.Cite(ctx, fragment, retrieval.Scope(scope), k)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]bot.Excerpt, len(quotes))
-	for i, q := range quotes {
-		out[i] = bot.Excerpt{Quote: bot.Quote{Paragraph: q.Paragraph, Start: q.Start, End: q.End}, Confidence: q.Confidence, Exact: q.Exact}
-	}
-	return out, nil
-}
 
 // openBot opens the index and builds the core over it, with the configured
 // model if any. The caller closes the index.
@@ -53,7 +24,7 @@ func (e *env) openBot(ctx context.Context) (*bot.Bot, *retrieval.Index, error) {
 		ix.Close()
 		return nil, nil, err
 	}
-	return bot.New(ix.Corpus(), searcher{ix}, opts...), ix, nil
+	return bot.New(ix.Corpus(), searcher.New(ix), opts...), ix, nil
 }
 
 func (e *env) askCmd(ctx context.Context, args []string) error {
