@@ -461,3 +461,9 @@ func (s *Service) Press(ctx context.Context, channel string, who Actor, actionID
 	}
 	return Reply{}, fmt.Errorf("unknown button %q", actionID)
 }
+
+// Current returns the channel's open session, or ErrNoSession; adapters use
+// it to route plain messages in a session's thread to Ask.
+func (s *Service) Current(ctx context.Context, channel string) (Session, error) {
+	return s.store.OpenSession(ctx, channel)
+}
