@@ -61,7 +61,18 @@ func blankCandidates(p *corpus.Paragraph, sent corpus.Span) []word {
 	var out []word
 	s := p.Text[sent.Start:sent.End]
 	first := true
-	for _, w := range words(s) {
+	ws := words(s)
+	// joined reports whether word i is part of a longer name ("Zhang
+	// Zuolin"), whose halves make a give-away blank.
+	joined := func(i int) bool {
+		cap := func(j int) bool {
+			r, _ := utf8.DecodeRuneInString(ws[j].text)
+			return unicode.IsUpper(r)
+		}
+		return i > 0 && cap(i-1) && strings.TrimSpace(s[ws[i-1].end:ws[i].start]) == "" ||
+			i+1 < len(ws) && cap(i+1) && strings.TrimSpace(s[ws[i].end:ws[i+1].start]) == ""
+	}
+	for i, w := range ws {
 		w.start += sent.Start
 		w.end += sent.Start
 		opening := first
@@ -70,9 +81,10 @@ func blankCandidates(p *corpus.Paragraph, sent corpus.Span) []word {
 		switch {
 		case isYear(w.text):
 			w.kind = KindDate
-		case unicode.IsDigit(r) && allDigits(w.text):
+		case unicode.IsDigit(r) && allDigits(w.text) && len(w.text) >= 2: // single digits are mostly list markers
 			w.kind = KindNumber
-		case unicode.IsUpper(r) && !opening && utf8.RuneCountInString(w.text) >= 4 && !notNames[fold(w.text)] && restLower(w.text):
+		case unicode.IsUpper(r) && !opening && utf8.RuneCountInString(w.text) >= 4 && !notNames[fold(w.text)] && restLower(w.text) &&
+			!strings.HasSuffix(w.text, "’s") && !strings.HasSuffix(w.text, "'s") && !joined(i):
 			w.kind = KindName
 		default:
 			continue
@@ -173,6 +185,19 @@ type candidate struct {
 // The choice is random but seeded by the session and round numbers, so the
 // same session always gets the same quiz.
 func makeRounds(c *corpus.Corpus, sc bot.Scope, session int64, next, n int, used map[string]bool) []Round {
+	// Words the scope also writes in lower case ("committee", "north") are
+	// common nouns that a capital at a heading or title made look like names.
+	lower := map[string]bool{}
+	for p := range c.All {
+		if inScope(p, sc) {
+			for _, w := range words(p.Text) {
+				if r, _ := utf8.DecodeRuneInString(w.text); unicode.IsLower(r) {
+					lower[fold(w.text)] = true
+				}
+			}
+		}
+	}
+	isName := func(w word) bool { return w.kind != KindName || !lower[fold(w.text)] }
 	pools := map[BlankKind][]string{}
 	seen := map[BlankKind]map[string]bool{}
 	var cands []candidate
@@ -181,7 +206,7 @@ func makeRounds(c *corpus.Corpus, sc bot.Scope, session int64, next, n int, used
 			continue
 		}
 		for _, sent := range p.Sentences {
-			ws := blankCandidates(p, sent)
+			ws := slices.DeleteFunc(blankCandidates(p, sent), func(w word) bool { return !isName(w) })
 			for _, w := range ws {
 				if seen[w.kind] == nil {
 					seen[w.kind] = map[string]bool{}
