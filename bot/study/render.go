@@ -38,8 +38,8 @@ func (s *Service) writeQuote(b *strings.Builder, q QuoteRef, prefix string) {
 	fmt.Fprintf(b, "%s— %s [%s]\n", prefix, citation, q.Paragraph)
 }
 
-// renderDraft renders a drafted answer: its lead and its quotes. blank
-// separates the quotes with empty lines (Markdown needs them).
+// renderDraft renders a drafted answer: its lead and its quotes; unless
+// compact, empty lines separate the quotes (Markdown needs them).
 func (s *Service) renderDraft(d Draft, prefix string, compact bool) string {
 	var b strings.Builder
 	b.WriteString(prefix + d.Lead + "\n")
@@ -60,9 +60,10 @@ func (s *Service) renderPost(q Question) string {
 	return fmt.Sprintf("Question #%d from %s: %s\n\n%s", q.Number, q.Asker.Name, q.Text, s.renderDraft(q.Draft, "", false))
 }
 
-// renderRound is a quiz round as posted: the sentence with its blank.
+// renderRound is a quiz round as posted: the sentence with its blank, not
+// as a block quote, because only verbatim text is ever shown as one.
 func (s *Service) renderRound(r Round) string {
-	return fmt.Sprintf("Round %d (%s): which word fills the blank?\n> %s\nAnswer with /study answer %d A–D.", r.Number, r.Kind, s.blanked(r), r.Number)
+	return fmt.Sprintf("Round %d (%s): which word fills the blank?\nFill the blank: %s\nAnswer with /study answer %d A–D.", r.Number, r.Kind, s.blanked(r), r.Number)
 }
 
 // blanked is the round's sentence with the hidden word replaced by a rule.
@@ -198,7 +199,7 @@ func (s *Service) Transcript(ctx context.Context, session int64) (string, error)
 	if len(rounds) > 0 {
 		b.WriteString("\n## Quiz\n")
 		for _, r := range rounds {
-			fmt.Fprintf(&b, "\n### Round %d (%s)\n\n> %s\n\n", r.Number, r.Kind, s.blanked(r))
+			fmt.Fprintf(&b, "\n### Round %d (%s)\n\nFill the blank: %s\n\n", r.Number, r.Kind, s.blanked(r))
 			for i, c := range r.Choices {
 				fmt.Fprintf(&b, "%c) %s  ", choiceLetters[i], c)
 			}
