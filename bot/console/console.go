@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/ibidbot/ibid/bot"
+	"github.com/ibidbot/ibid/bot/study"
 )
 
 // Console is one terminal conversation with the bot. Plain lines are
@@ -22,6 +23,11 @@ type Console struct {
 	Out io.Writer
 	// Prompt, when set, is printed before each line is read (interactive use).
 	Prompt string
+	// Study, when set, runs /study commands as Actor in Channel; plain
+	// lines in a channel with an open session are questions to it.
+	Study   *study.Service
+	Actor   study.Actor
+	Channel string
 
 	conv bot.Conversation
 }
@@ -83,6 +89,13 @@ func (c *Console) Run(ctx context.Context, in io.Reader) error {
 // Handle runs one line.
 func (c *Console) Handle(ctx context.Context, line string) error {
 	if !strings.HasPrefix(line, "/") {
+		if c.Study != nil {
+			if _, err := c.Study.Current(ctx, c.Channel); err == nil {
+				return c.runStudy(ctx, Command{Path: []string{"study", "ask"}, Options: map[string]string{"question": line}})
+			} else if !errors.Is(err, study.ErrNoSession) {
+				return err
+			}
+		}
 		return c.ask(ctx, line, bot.Scope{}, &c.conv)
 	}
 	cmd, err := ParseCommand(line, spec)
@@ -104,10 +117,13 @@ func (c *Console) Handle(ctx context.Context, line string) error {
 		_, err := fmt.Fprintln(c.Out, "(new conversation)")
 		return err
 	case "help":
-		_, err := fmt.Fprint(c.Out, help)
+		_, err := fmt.Fprint(c.Out, help+"\n"+studyHelp)
 		return err
 	case "quit":
 		return errQuit
+	}
+	if cmd.Path[0] == "study" {
+		return c.runStudy(ctx, cmd)
 	}
 	return fmt.Errorf("unknown command %s", line)
 }

@@ -48,6 +48,9 @@ commands:
                            answer from the corpus, quoting and citing the paragraph (or say it does not answer)
   chat                     a conversation with the bot: questions and /ask, /cite, /source, /sources, /help
                            (reads a script from standard input when it is not a terminal)
+  chat --as NAME [--moderator] [--channel ID]
+                           also /study sessions (start, ask, queue, approve, reject, skip, quiz,
+                           answer, reveal, status, export, end) kept in DATA/study.db
   serve                    run the Discord bot (token from DISCORD_TOKEN; see README)
   eval QUESTIONS.jsonl --out RESULTS.jsonl
                            run the questions, write results for ../shared/eval/score.py
