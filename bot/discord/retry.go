@@ -44,7 +44,7 @@ func retry[T any](ctx context.Context, call func() (T, error)) (T, error) {
 // the wrapper honours the caller's deadline.
 func ctxOf(opts []discordgo.RequestOption) context.Context {
 	var cfg discordgo.RequestConfig
-	cfg.Request, _ = http.NewRequest(http.MethodGet, discordAPI, nil)
+	cfg.Request, _ = http.NewRequest(http.MethodGet, discordgo.EndpointAPI, nil)
 	for _, o := range opts {
 		o(&cfg)
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -36,9 +37,11 @@ func (e *env) serveCmd(ctx context.Context, args []string) error {
 	}
 	transport := http.DefaultTransport
 	if dc.APIBase != "" {
-		if transport, err = discord.Rewrite(dc.APIBase, nil); err != nil {
-			return err
+		base, err := url.Parse(dc.APIBase)
+		if err != nil || base.Scheme == "" || base.Host == "" {
+			return fmt.Errorf("IBID_DISCORD_API %q: must be an absolute URL such as http://localhost:8080/api/v9", dc.APIBase)
 		}
+		transport = &discord.RewriteTransport{Base: base}
 	}
 	// A per-call deadline comes from each request's context; the client's
 	// timeout only guards calls discordgo makes on its own (GET /gateway).

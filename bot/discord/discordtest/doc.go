@@ -15,7 +15,7 @@
 // discordgo v0.29.0 builds its REST URLs from package variables computed at
 // init, so the REST base is changed per session with an http.Client whose
 // transport rewrites https://discord.com/api/v9 to another base
-// ([RewriteTransport]). The gateway URL then comes from that base's
+// (discord.RewriteTransport). The gateway URL then comes from that base's
 // GET /gateway, as with Discord. [Server.Session] does this for tests; a
 // production adapter whose REST base is configurable (IBID_DISCORD_API) does
 // the same with the configured base, and its tests set that base to
@@ -23,7 +23,7 @@
 //
 //	srv := discordtest.New(t)
 //	s := srv.Session(t) // or: discordgo.New("Bot "+srv.Token) with
-//	//  s.Client = &http.Client{Transport: &discordtest.RewriteTransport{Base: base}}
+//	//  s.Client = &http.Client{Transport: &discord.RewriteTransport{Base: base}}
 //	s.Identify.Intents = discordgo.IntentsGuilds | discordgo.IntentsGuildMessages
 //	if err := s.Open(); err != nil { t.Fatal(err) }
 //	ic := srv.Interact(t, discordtest.Command("ask", discordtest.String("question", "Who?")))

@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"github.com/ibidbot/ibid/bot/discord"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -220,7 +221,7 @@ func (s *Server) Client() *http.Client {
 	}
 	return &http.Client{
 		Timeout: 10 * time.Second,
-		Transport: &RewriteTransport{
+		Transport: &discord.RewriteTransport{
 			Base: base,
 			Next: onlyHost{host: base.Host, next: s.rest.Client().Transport},
 		},

@@ -1,4 +1,4 @@
-package discordtest
+package discord
 
 import (
 	"net/http"
@@ -24,8 +24,7 @@ import (
 // requests (the CDN) pass through unchanged. Base therefore names the
 // version too. The gateway URL needs no rewriting: discordgo asks the API
 // base for it with GET /gateway.
-//
-// It is here because the fake needs it; production code needs it too.
+
 type RewriteTransport struct {
 	// Base replaces https://discord.com/api/v9.
 	Base *url.URL

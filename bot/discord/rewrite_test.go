@@ -1,11 +1,11 @@
-package discordtest_test
+package discord_test
 
 import (
 	"net/http"
 	"net/url"
 	"testing"
 
-	"github.com/ibidbot/ibid/bot/discord/discordtest"
+	"github.com/ibidbot/ibid/bot/discord"
 )
 
 // recordURL is a RoundTripper that records the URL it was asked for.
@@ -34,7 +34,7 @@ func TestRewriteTransport(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := (&discordtest.RewriteTransport{Base: base, Next: rec}).RoundTrip(req); err != nil {
+		if _, err := (&discord.RewriteTransport{Base: base, Next: rec}).RoundTrip(req); err != nil {
 			t.Fatal(err)
 		}
 		if rec.got.String() != tt.want {
