@@ -72,10 +72,17 @@ func Open(ctx context.Context, dataDir string, c *corpus.Corpus, force bool, pro
 		// OpenUsing returns a non-nil index wrapping nil on error: never touch it.
 		return nil, rep, fmt.Errorf("open search index %s: %w (delete the directory to rebuild it)", dir, err)
 	}
-	ix := &Index{bleve: idx, corpus: c, Dir: dir, aliases: newAliasGroups(append(slices.Clone(c.Aliases), abbreviations(c)...)), leadIns: leadIns(c)}
-	if ix.stats, err = newTermStats(c); err != nil {
+	an, err := newTextAnalysis()
+	if err != nil {
 		idx.Close()
-		return nil, rep, err
+		return nil, rep, fmt.Errorf("text analysis: %w", err)
+	}
+	ix := &Index{bleve: idx, corpus: c, Dir: dir, aliases: newAliasGroups(append(slices.Clone(c.Aliases), abbreviations(c)...)), leadIns: leadIns(c)}
+	if ix.stats, err = readTermStats(filepath.Join(dir, statsFile), c, an); err != nil {
+		// An index from before the statistics were stored, or a damaged
+		// file: analyse again rather than fail.
+		slog.Warn("recomputing term statistics", "err", err)
+		ix.stats = newTermStats(c, an)
 	}
 	rep.Took = time.Since(start)
 	return ix, rep, nil
@@ -142,6 +149,15 @@ func build(ctx context.Context, dir string, c *corpus.Corpus, progress Progress)
 	if err := idx.Close(); err != nil {
 		os.RemoveAll(tmp)
 		return fmt.Errorf("close new index: %w", err)
+	}
+	an, err := newTextAnalysis()
+	if err != nil {
+		os.RemoveAll(tmp)
+		return fmt.Errorf("text analysis: %w", err)
+	}
+	if err := newTermStats(c, an).write(filepath.Join(tmp, statsFile)); err != nil {
+		os.RemoveAll(tmp)
+		return fmt.Errorf("store term statistics: %w", err)
 	}
 	if err := os.WriteFile(filepath.Join(tmp, completeMarker), []byte(time.Now().UTC().Format(time.RFC3339)+"\n"), 0o644); err != nil {
 		os.RemoveAll(tmp)
