@@ -2,6 +2,7 @@ package retrieval
 
 import (
 	"os"
+	"slices"
 	"strconv"
 	"sync"
 
@@ -28,7 +29,6 @@ var (
 	relatedMax    = int(envf("IBID_MAXEXP", 10))
 	relatedWeight = envf("IBID_RELW", 0.8)
 	relatedMinIDF = envf("IBID_MINIDF", 5.5)
-	relatedBoost  = envf("IBID_RELBOOST", 0.3)
 	coverBase     = envf("IBID_COVBASE", 0.5)
 	window2       = envf("IBID_WIN2", 0.5)
 )
@@ -42,18 +42,16 @@ var (
 // spelling, so that neither a name with many spellings nor a word with
 // many relatives outweighs the rest of the question.
 type preparedQuery struct {
-	text     string
-	variants []string // other spellings of the question's names, for candidates
-	related  []string // corpus words close in meaning to the question's, for candidates
-	terms    []qterm
-	slots    []slot
-	total    float64 // the sum of the slots' weights
+	terms []qterm
+	slots []slot
+	total float64 // the sum of the slots' weights
 }
 
 // qterm is a term of the index a record can match, with its idf.
 type qterm struct {
-	id  int32
-	idf float64
+	id   int32
+	idf  float64
+	best float64 // the most the term can earn a record
 }
 
 // slot is one concept of the question; full marks earn it weight.
@@ -72,7 +70,7 @@ type spelling struct {
 
 func (ix *Index) prepare(q string) *preparedQuery {
 	s := ix.stats
-	pq := &preparedQuery{text: q}
+	pq := &preparedQuery{}
 	termAt := map[int32]int{}
 	// term returns the index of a stem's term, or -1 when the corpus
 	// lacks it; idf is the term's weight either way.
@@ -123,9 +121,6 @@ func (ix *Index) prepare(q string) *preparedQuery {
 		for _, name := range append([]string{m.typed}, m.others...) {
 			sp, _ := spell(partsOnly(s.an.analyze(name)), sum, 1)
 			sl.spellings = append(sl.spellings, sp)
-			if name != m.typed {
-				pq.variants = append(pq.variants, name)
-			}
 		}
 		pq.slots = append(pq.slots, sl)
 		for _, st := range typed {
@@ -186,11 +181,16 @@ func (ix *Index) prepare(q string) *preparedQuery {
 			n++
 			sp, _ := spell([]string{s.terms[id]}, sl.weight, relatedWeight*float64(nb.Sim))
 			sl.spellings = append(sl.spellings, sp)
-			pq.related = append(pq.related, nb.Word)
 		}
 	}
 	for _, sl := range pq.slots {
 		pq.total += sl.weight
+		for _, sp := range sl.spellings {
+			for _, k := range sp.terms {
+				t := &pq.terms[k]
+				t.best = max(t.best, t.idf*sp.scale)
+			}
+		}
 	}
 	return pq
 }
@@ -223,14 +223,26 @@ func partsOnly(words []aword) []string {
 // they are as long as the corpus vocabulary.
 var lookups sync.Pool
 
-// scorer scores the candidates of one search; it is not shared.
+// scorer scores the candidates of one search; it is not shared. Its
+// scratch arrays are indexed by query term, spelling or slot.
 type scorer struct {
 	ix     *Index
 	q      *preparedQuery
 	lookup []int16 // term ID → index in q.terms + 1, or 0
-	tf     []float64
-	inSent []float64 // per term: 1 when in the current sentence
-	prev   []float64 // per term: 1 when in the sentence before
+	// spells flattens the spellings: spells[i] belongs to slot slotOf[i];
+	// termSpells[k] lists the spellings holding term k.
+	spells     []spelling
+	slotOf     []int
+	termSpells [][]int
+
+	tf       []float64 // per term: frequency in the record
+	val      []float64 // per term: what credit multiplies its idf by
+	acc      []float64 // per spelling: sum so far
+	best     []float64 // per slot: best spelling so far
+	touched  []int     // spellings with a sum
+	matched  []int     // terms in the record
+	cur, prv []int     // terms in the current and the previous sentence
+	union    []int
 }
 
 func (ix *Index) newScorer(q *preparedQuery) *scorer {
@@ -243,7 +255,18 @@ func (ix *Index) newScorer(q *preparedQuery) *scorer {
 		lk[t.id] = int16(i + 1)
 	}
 	k := len(q.terms)
-	return &scorer{ix: ix, q: q, lookup: lk, tf: make([]float64, k), inSent: make([]float64, k), prev: make([]float64, k)}
+	sc := &scorer{ix: ix, q: q, lookup: lk, termSpells: make([][]int, k), tf: make([]float64, k), val: make([]float64, k), best: make([]float64, len(q.slots))}
+	for si, sl := range q.slots {
+		for _, sp := range sl.spellings {
+			for _, t := range sp.terms {
+				sc.termSpells[t] = append(sc.termSpells[t], len(sc.spells))
+			}
+			sc.spells = append(sc.spells, sp)
+			sc.slotOf = append(sc.slotOf, si)
+		}
+	}
+	sc.acc = make([]float64, len(sc.spells))
+	return sc
 }
 
 // release returns the lookup table, cleared, to the pool.
@@ -254,48 +277,99 @@ func (sc *scorer) release() {
 	lookups.Put(sc.lookup)
 }
 
-// credit sums, over the slots, each slot's best spelling, where term k
-// earns its idf times f(k).
-func (sc *scorer) credit(f func(k int) float64) float64 {
-	total := 0.0
-	for _, sl := range sc.q.slots {
-		best := 0.0
-		for _, sp := range sl.spellings {
-			v := 0.0
-			for _, k := range sp.terms {
-				v += sc.q.terms[k].idf * f(k)
-			}
-			best = max(best, v*sp.scale)
+// credit sums, over the slots, each slot's best spelling, where each of
+// terms earns its idf times sc.val; terms lists each term once.
+func (sc *scorer) credit(terms []int) float64 {
+	sc.touched = sc.touched[:0]
+	for _, k := range terms {
+		v := sc.val[k] * sc.q.terms[k].idf
+		if v == 0 {
+			continue
 		}
-		total += best
+		for _, s := range sc.termSpells[k] {
+			if sc.acc[s] == 0 {
+				sc.touched = append(sc.touched, s)
+			}
+			sc.acc[s] += v
+		}
+	}
+	total := 0.0
+	for _, s := range sc.touched {
+		sl, v := sc.slotOf[s], sc.acc[s]*sc.spells[s].scale
+		if v > sc.best[sl] {
+			total += v - sc.best[sl]
+			sc.best[sl] = v
+		}
+		sc.acc[s] = 0
+	}
+	for _, s := range sc.touched {
+		sc.best[sc.slotOf[s]] = 0
 	}
 	return total
 }
 
 // bm25 is the record's BM25 over the slots for a record of n tokens whose
-// term frequencies are in sc.tf.
+// term frequencies are in sc.tf, for the terms in sc.matched.
 func (sc *scorer) bm25(n int) float64 {
 	norm := bm25K1 * (1 - bm25B + bm25B*float64(n)/max(sc.ix.stats.avgLen, 1))
-	return sc.credit(func(k int) float64 {
+	for _, k := range sc.matched {
 		f := sc.tf[k]
-		return f * (bm25K1 + 1) / (f + norm)
-	})
+		sc.val[k] = f * (bm25K1 + 1) / (f + norm)
+	}
+	c := sc.credit(sc.matched)
+	for _, k := range sc.matched {
+		sc.val[k] = 0
+	}
+	return c
 }
 
-// counts fills sc.tf from toks.
-func (sc *scorer) counts(toks []token) {
-	clear(sc.tf)
-	for _, t := range toks {
-		if k := sc.lookup[t.term]; k > 0 {
-			sc.tf[k-1]++
+// count adds one occurrence of term k to the record.
+func (sc *scorer) count(k int) {
+	if sc.tf[k] == 0 {
+		sc.matched = append(sc.matched, k)
+	}
+	sc.tf[k]++
+}
+
+// reset forgets the record counted.
+func (sc *scorer) reset() {
+	for _, k := range sc.matched {
+		sc.tf[k] = 0
+	}
+	sc.matched = sc.matched[:0]
+}
+
+// sentenceCredit is the credit of the sentence whose terms are in sc.cur,
+// or of it with the sentence before at a discount (window2), whichever is
+// more: an answer often takes two sentences.
+func (sc *scorer) sentenceCredit() float64 {
+	for _, k := range sc.cur {
+		sc.val[k] = 1
+	}
+	c := sc.credit(sc.cur)
+	if window2 > 0 && len(sc.prv) > 0 {
+		sc.union = append(sc.union[:0], sc.cur...)
+		for _, k := range sc.prv {
+			if sc.val[k] == 0 {
+				sc.val[k] = window2
+				sc.union = append(sc.union, k)
+			}
+		}
+		c = max(c, sc.credit(sc.union))
+		for _, k := range sc.union {
+			sc.val[k] = 0
 		}
 	}
+	for _, k := range sc.cur {
+		sc.val[k] = 0
+	}
+	return c
 }
 
 // rerank scores one candidate: BM25 with true lengths, times the share of
 // the question's weight that its best sentence holds (answers sit in one
-// sentence), times a prior by kind (headings and captions never outrank
-// prose; notes yield to the body).
+// sentence, or two), times a prior by kind (headings and captions never
+// outrank prose; notes yield to the body).
 func (sc *scorer) rerank(p *corpus.Paragraph) Hit {
 	s := sc.ix.stats
 	h := Hit{Paragraph: p}
@@ -304,39 +378,31 @@ func (sc *scorer) rerank(p *corpus.Paragraph) Hit {
 		return h
 	}
 	toks := s.tokensOf(r)
-	clear(sc.tf)
-	clear(sc.inSent)
-	clear(sc.prev)
-	present := func(k int) float64 { return sc.inSent[k] }
-	both := func(k int) float64 { return max(sc.inSent[k], window2*sc.prev[k]) }
+	sc.reset()
+	sc.cur, sc.prv = sc.cur[:0], sc.prv[:0]
 	best, bestIdx := 0.0, 0
-	si, any := 0, false
+	si := 0
 	flush := func() {
-		if any {
-			c := sc.credit(present)
-			if window2 > 0 {
-				c = max(c, sc.credit(both))
-			}
-			if c > best {
+		if len(sc.cur) > 0 {
+			if c := sc.sentenceCredit(); c > best {
 				best, bestIdx = c, si
 			}
 		}
-		copy(sc.prev, sc.inSent)
-		clear(sc.inSent)
-		any = false
+		sc.cur, sc.prv = sc.prv[:0], sc.cur
 	}
 	for _, t := range toks {
 		for si < len(p.Sentences) && int(t.start) >= p.Sentences[si].End {
 			flush()
 			si++
 		}
-		k := sc.lookup[t.term]
-		if k == 0 {
+		k := int(sc.lookup[t.term]) - 1
+		if k < 0 {
 			continue
 		}
-		sc.tf[k-1]++
-		sc.inSent[k-1] = 1
-		any = true
+		sc.count(k)
+		if !slices.Contains(sc.cur, k) {
+			sc.cur = append(sc.cur, k)
+		}
 		h.Matches = append(h.Matches, corpus.Span{Start: int(t.start), End: int(t.end)})
 	}
 	flush()
@@ -353,7 +419,12 @@ func (sc *scorer) rerank(p *corpus.Paragraph) Hit {
 		if lead, ok := sc.ix.leadIns[p.ID]; ok {
 			if lr, ok := s.ord[lead]; ok {
 				lt := s.tokensOf(lr)
-				sc.counts(lt)
+				sc.reset()
+				for _, t := range lt {
+					if k := int(sc.lookup[t.term]) - 1; k >= 0 {
+						sc.count(k)
+					}
+				}
 				h.Score += leadInWeight * sc.bm25(len(lt))
 			}
 		}

@@ -132,28 +132,27 @@ func (ix *Index) checkScope(s Scope) error {
 	return nil
 }
 
-// candidateQuery asks bleve for records sharing words with the question
-// (stemmed), with exact wording boosted, and the question's names in their
-// other romanisations, within the scope. Only match queries take user text:
-// they never parse query syntax.
+// candidateQuery asks bleve for the records holding the question's terms
+// (its words, the other spellings of its names, the words close in
+// meaning to its rare words), each boosted by the most it can earn in the
+// rerank, within the scope. The terms are already analysed, so no user
+// text reaches a query parser. A term in more than a tenth of the records
+// is left out when rarer ones remain: it would make bleve visit most of
+// the index for candidates it would not rank high, and the rerank still
+// counts it.
 func (ix *Index) candidateQuery(pq *preparedQuery, scope Scope) query.Query {
-	m := bleve.NewMatchQuery(pq.text)
-	m.SetField(fieldText)
-	p := bleve.NewMatchPhraseQuery(pq.text)
-	p.SetField(fieldExact)
-	p.SetBoost(3)
-	disj := []query.Query{m, p}
-	for _, alt := range pq.variants {
-		a := bleve.NewMatchPhraseQuery(alt)
-		a.SetField(fieldText)
-		a.SetBoost(2)
-		disj = append(disj, a)
-	}
-	if len(pq.related) > 0 {
-		r := bleve.NewMatchQuery(strings.Join(pq.related, " "))
-		r.SetField(fieldText)
-		r.SetBoost(relatedBoost)
-		disj = append(disj, r)
+	limit := int32(ix.stats.records()/10 + 1)
+	var disj []query.Query
+	for pass := 0; pass < 2 && len(disj) == 0; pass++ {
+		for _, t := range pq.terms {
+			if pass == 0 && ix.stats.df[t.id] > limit {
+				continue
+			}
+			tq := bleve.NewTermQuery(ix.stats.terms[t.id])
+			tq.SetField(fieldText)
+			tq.SetBoost(t.best)
+			disj = append(disj, tq)
+		}
 	}
 	return ix.scoped(bleve.NewDisjunctionQuery(disj...), scope)
 }

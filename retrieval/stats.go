@@ -23,6 +23,8 @@ import (
 type textAnalysis struct {
 	surface analysis.Analyzer    // the prose analyzer without its stemmer
 	stemmer analysis.TokenFilter // the prose analyzer's stemmer
+	exact   analysis.Analyzer    // the exact field's analyzer
+	stop    analysis.TokenMap    // English stop words
 }
 
 func newTextAnalysis() (*textAnalysis, error) {
@@ -43,7 +45,16 @@ func newTextAnalysis() (*textAnalysis, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &textAnalysis{surface: &analysis.DefaultAnalyzer{Tokenizer: tok, TokenFilters: filters}, stemmer: stem}, nil
+	stop, err := cache.TokenMapNamed(en.StopName)
+	if err != nil {
+		return nil, err
+	}
+	return &textAnalysis{
+		surface: &analysis.DefaultAnalyzer{Tokenizer: tok, TokenFilters: filters},
+		stemmer: stem,
+		exact:   &analysis.DefaultAnalyzer{Tokenizer: tok, TokenFilters: filters[1:3]}, // lower case, fold
+		stop:    stop,
+	}, nil
 }
 
 // word is one analysed word of a text.
