@@ -1,36 +1,49 @@
 package retrieval
 
 import (
-	"os"
 	"slices"
-	"strconv"
 	"sync"
 
 	"github.com/ibidbot/ibid/corpus"
 	"github.com/ibidbot/ibid/retrieval/internal/related"
 )
 
-func envf(name string, def float64) float64 {
-	if v, err := strconv.ParseFloat(os.Getenv(name), 64); err == nil {
-		return v
-	}
-	return def
-}
-
-// BM25 parameters.
-var (
-	bm25K1 = envf("IBID_K1", 1.2)
-	bm25B  = envf("IBID_B", 0.75)
+// BM25's usual parameters.
+const (
+	bm25K1 = 1.2
+	bm25B  = 0.75
 )
 
-// Related-word expansion (see prepare).
-var (
-	relatedMinSim = envf("IBID_MINSIM", 0.6)
-	relatedMax    = int(envf("IBID_MAXEXP", 10))
-	relatedWeight = envf("IBID_RELW", 0.8)
-	relatedMinIDF = envf("IBID_MINIDF", 5.5)
-	coverBase     = envf("IBID_COVBASE", 0.5)
-	window2       = envf("IBID_WIN2", 0.5)
+// How the rerank weighs what a record shares with a question. Tuned on the
+// development questions (../shared/eval) and a second set written apart
+// from them; each is a plateau, not a peak: nearby values rank the same.
+const (
+	// coverBase and the best sentence's coverage (the share of the
+	// question's weight it holds, 0 to 1) multiply BM25: a record whose
+	// matches gather in one sentence beats one that scatters them.
+	coverBase = 0.5
+	// window2 is what the sentence before counts for when a sentence's
+	// coverage is taken with it: answers often run over two sentences.
+	window2 = 0.5
+
+	// Words close in meaning (package related) stand in for the question's
+	// rare words only, those whose idf is at least relatedMinIDF (about one
+	// record in 250): a word the corpus uses often is already how the
+	// corpus says it, and expanding it only adds noise. At most relatedMax
+	// of them, each at least relatedMinSim similar, earning relatedWeight
+	// times their similarity of the slot's weight.
+	relatedMinIDF = 5.5
+	relatedMinSim = 0.6
+	relatedMax    = 10
+	relatedWeight = 0.8
+
+	// A neighbour in meaning that shares the word's first morphPrefix
+	// letters ("British", "Britain"; "prosecution", "prosecutors") is a
+	// derivation the stemmer missed: it stands in for any word, at
+	// morphWeight.
+	morphPrefix = 4
+	morphMinSim = 0.6
+	morphWeight = 0.9
 )
 
 // preparedQuery is a question made ready once for candidates and rerank.
@@ -148,6 +161,7 @@ func (ix *Index) prepare(q string) *preparedQuery {
 	}
 	type single struct {
 		surface string
+		rare    bool
 		slot    int
 	}
 	var singles []single
@@ -159,9 +173,7 @@ func (ix *Index) prepare(q string) *preparedQuery {
 		sp.scale = 1
 		stemSlot[w.stem] = true
 		pq.slots = append(pq.slots, slot{weight: idf, spellings: []spelling{sp}})
-		if idf >= relatedMinIDF {
-			singles = append(singles, single{w.surface, len(pq.slots) - 1})
-		}
+		singles = append(singles, single{w.surface, idf >= relatedMinIDF, len(pq.slots) - 1})
 	}
 	// Words close in meaning, for the question's rare words only: a word
 	// the corpus uses often is how the corpus says it.
@@ -170,16 +182,22 @@ func (ix *Index) prepare(q string) *preparedQuery {
 		seen := map[int32]bool{}
 		sl := &pq.slots[w.slot]
 		for _, nb := range related.Of(w.surface) {
-			if float64(nb.Sim) < relatedMinSim || n == relatedMax {
+			if float64(nb.Sim) < min(relatedMinSim, morphMinSim) || n == relatedMax {
 				break
 			}
 			id, ok := s.surface[nb.Word]
 			if !ok || stemSlot[s.terms[id]] || seen[id] {
 				continue
 			}
+			discount := relatedWeight * float64(nb.Sim)
+			if sameRoot(w.surface, nb.Word) && float64(nb.Sim) >= morphMinSim {
+				discount = morphWeight
+			} else if !w.rare || float64(nb.Sim) < relatedMinSim {
+				continue
+			}
 			seen[id] = true
 			n++
-			sp, _ := spell([]string{s.terms[id]}, sl.weight, relatedWeight*float64(nb.Sim))
+			sp, _ := spell([]string{s.terms[id]}, sl.weight, discount)
 			sl.spellings = append(sl.spellings, sp)
 		}
 	}
@@ -193,6 +211,14 @@ func (ix *Index) prepare(q string) *preparedQuery {
 		}
 	}
 	return pq
+}
+
+// sameRoot reports whether two words share their first five letters
+// ("Australia", "Australian"; "prosecution", "prosecutor"): a neighbour in
+// meaning that is also one in form is a derivation the stemmer missed.
+func sameRoot(a, b string) bool {
+	n := morphPrefix
+	return len(a) >= n && len(b) >= n && a[:n] == b[:n]
 }
 
 // partsOf returns the indexes of the words a compound token at i joins

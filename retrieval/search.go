@@ -18,7 +18,7 @@ import (
 const MaxQueryBytes = 2000
 
 // candidates is how many bleve hits the reranker sees.
-var candidates = int(envf("IBID_CANDS", 200))
+const candidates = 100
 
 // ErrEmptyQuery is returned for a query with no words.
 var ErrEmptyQuery = errors.New("the question has no words to search for")
