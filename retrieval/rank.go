@@ -143,10 +143,13 @@ func (ix *Index) prepare(q string) *preparedQuery {
 	// Hyphenated compounds: joined or in parts.
 	for i, w := range words {
 		parts := partsOf(words, i)
-		if len(parts) == 0 || stemSlot[w.stem] {
+		if len(parts) == 0 {
 			continue
 		}
 		used[i] = true
+		if stemSlot[w.stem] || !slices.ContainsFunc(parts, func(p int) bool { return !stemSlot[words[p].stem] }) {
+			continue // already a slot, or part of a name
+		}
 		var stems []string
 		for _, p := range parts {
 			used[p] = true
@@ -461,12 +464,15 @@ func (sc *scorer) rerank(p *corpus.Paragraph) Hit {
 // leadInWeight is how much of its lead-in's relevance a block quote borrows.
 const leadInWeight = 0.5
 
+// isLabel reports whether records of kind k only label others (headings,
+// captions): they follow every passage of prose in the results, however
+// well their few words match, since they cannot be quoted as an answer.
+func isLabel(k corpus.Kind) bool { return k == corpus.KindHeading || k == corpus.KindCaption }
+
+// kindPrior weighs a record by its kind: a note is found when the answer is
+// only there, but yields to the body when both answer.
 func kindPrior(k corpus.Kind) float64 {
 	switch k {
-	case corpus.KindHeading:
-		return 0.3
-	case corpus.KindCaption:
-		return 0.4
 	case corpus.KindNote:
 		return 0.8
 	case corpus.KindEpigraph:

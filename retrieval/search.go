@@ -80,6 +80,9 @@ func (ix *Index) Search(ctx context.Context, question string, opts Options) ([]H
 		hits = append(hits, sc.rerank(p))
 	}
 	sort.SliceStable(hits, func(i, j int) bool {
+		if ti, tj := isLabel(hits[i].Paragraph.Kind), isLabel(hits[j].Paragraph.Kind); ti != tj {
+			return tj
+		}
 		if hits[i].Score != hits[j].Score {
 			return hits[i].Score > hits[j].Score
 		}
