@@ -37,6 +37,7 @@ type BuildReport struct {
 	Dir     string
 	Built   bool // false: an up-to-date index was opened
 	Records int
+	Bytes   int64 // size on disk of a newly built index
 	Took    time.Duration
 }
 
@@ -65,6 +66,7 @@ func Open(ctx context.Context, dataDir string, c *corpus.Corpus, force bool, pro
 			return nil, rep, err
 		}
 		rep.Built = true
+		rep.Bytes = dirSize(dir)
 		removeStale(dataDir, filepath.Base(dir))
 	}
 	idx, err := bleve.OpenUsing(dir, map[string]interface{}{"read_only": true, "bolt_timeout": "5s"})
@@ -79,10 +81,13 @@ func Open(ctx context.Context, dataDir string, c *corpus.Corpus, force bool, pro
 	}
 	ix := &Index{bleve: idx, corpus: c, Dir: dir, aliases: newAliasGroups(append(slices.Clone(c.Aliases), abbreviations(c)...)), leadIns: leadIns(c)}
 	if ix.stats, err = readTermStats(filepath.Join(dir, statsFile), c, an); err != nil {
-		// An index from before the statistics were stored, or a damaged
-		// file: analyse again rather than fail.
+		// A damaged or missing file: analyse again rather than fail, and
+		// store the result for the next Open.
 		slog.Warn("recomputing term statistics", "err", err)
 		ix.stats = newTermStats(c, an)
+		if err := writeFileAtomic(filepath.Join(dir, statsFile), ix.stats.write); err != nil {
+			slog.Warn("store term statistics", "err", err)
+		}
 	}
 	rep.Took = time.Since(start)
 	return ix, rep, nil
@@ -112,6 +117,13 @@ func build(ctx context.Context, dir string, c *corpus.Corpus, progress Progress)
 		os.RemoveAll(tmp)
 		return err
 	}
+	// The reranker's statistics take a core while bleve indexes.
+	an, err := newTextAnalysis()
+	if err != nil {
+		return fail(fmt.Errorf("text analysis: %w", err))
+	}
+	statsDone := make(chan *termStats, 1)
+	go func() { statsDone <- newTermStats(c, an) }()
 	total, done := c.Len(), 0
 	batch := idx.NewBatch()
 	var ferr error
@@ -140,6 +152,7 @@ func build(ctx context.Context, dir string, c *corpus.Corpus, progress Progress)
 	if ferr == nil && batch.Size() > 0 {
 		ferr = idx.Batch(batch)
 	}
+	stats := <-statsDone
 	if ferr != nil {
 		return fail(fmt.Errorf("index records: %w", ferr))
 	}
@@ -150,12 +163,7 @@ func build(ctx context.Context, dir string, c *corpus.Corpus, progress Progress)
 		os.RemoveAll(tmp)
 		return fmt.Errorf("close new index: %w", err)
 	}
-	an, err := newTextAnalysis()
-	if err != nil {
-		os.RemoveAll(tmp)
-		return fmt.Errorf("text analysis: %w", err)
-	}
-	if err := newTermStats(c, an).write(filepath.Join(tmp, statsFile)); err != nil {
+	if err := stats.write(filepath.Join(tmp, statsFile)); err != nil {
 		os.RemoveAll(tmp)
 		return fmt.Errorf("store term statistics: %w", err)
 	}
@@ -169,6 +177,35 @@ func build(ctx context.Context, dir string, c *corpus.Corpus, progress Progress)
 		return fmt.Errorf("move new index into place: %w", err)
 	}
 	return nil
+}
+
+// writeFileAtomic writes a file through a temporary one, so that a reader
+// sees the old content or the new, never half.
+func writeFileAtomic(path string, write func(string) error) error {
+	tmp := path + ".tmp-" + strconv.Itoa(os.Getpid())
+	if err := write(tmp); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return nil
+}
+
+// dirSize is the total size of the files under dir.
+func dirSize(dir string) int64 {
+	var n int64
+	filepath.WalkDir(dir, func(_ string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			if info, err := d.Info(); err == nil {
+				n += info.Size()
+			}
+		}
+		return nil
+	})
+	return n
 }
 
 // removeStale deletes indexes of other corpus versions; failures only cost
