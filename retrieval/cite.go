@@ -23,6 +23,10 @@ type Quote struct {
 	// the more words are missing, changed or misspelt.
 	Confidence float64
 	Exact      bool
+	// score is the alignment's: quotes of one fragment rank by it, so an
+	// alignment of the whole text beats an exact match of a few words
+	// quoted in it.
+	score float64
 }
 
 // Text is the quoted passage.
@@ -124,9 +128,15 @@ func (ix *Index) Cite(ctx context.Context, fragment string, scope Scope, k int) 
 	if k <= 0 {
 		k = 1
 	}
+	// A text with a passage in quotation marks may be a question about it
+	// (`who said "…"?`) or a fragment that quotes: both are tried, and the
+	// better alignment stands.
 	quoted := quotedPart(q)
-	frag := words(quoted)
-	if len(frag) < minCiteWords {
+	aligners := []*aligner{newAligner(words(q))}
+	if quoted != q {
+		aligners = append(aligners, newAligner(words(quoted)))
+	}
+	if len(aligners[0].frag) < minCiteWords {
 		return nil, fmt.Errorf("give at least %d words of the passage", minCiteWords)
 	}
 	req := bleve.NewSearchRequestOptions(ix.scoped(ix.fragmentQuery(quoted), scope), citeCandidates, 0, false)
@@ -135,22 +145,26 @@ func (ix *Index) Cite(ctx context.Context, fragment string, scope Scope, k int) 
 		return nil, fmt.Errorf("cite: %w", err)
 	}
 	var quotes []Quote
-	al := newAligner(frag)
 	for _, h := range res.Hits {
 		p, ok := ix.corpus.Paragraph(h.ID)
 		if !ok {
 			continue
 		}
-		if qt, ok := al.quote(p); ok {
-			quotes = append(quotes, qt)
+		// The whole text stands when it aligns more words than the quoted
+		// part alone: then the quotation marks are part of the fragment.
+		best, found := aligners[0].quote(p)
+		if len(aligners) > 1 {
+			if qt, ok := aligners[1].quote(p); ok && (!found || best.score <= qt.score+alignMatch) {
+				best, found = qt, true
+			}
+		}
+		if found {
+			quotes = append(quotes, best)
 		}
 	}
 	sort.SliceStable(quotes, func(i, j int) bool {
-		if quotes[i].Exact != quotes[j].Exact {
-			return quotes[i].Exact
-		}
-		if quotes[i].Confidence != quotes[j].Confidence {
-			return quotes[i].Confidence > quotes[j].Confidence
+		if better(quotes[i], quotes[j]) != better(quotes[j], quotes[i]) {
+			return better(quotes[i], quotes[j])
 		}
 		return kindPrior(quotes[i].Paragraph.Kind) > kindPrior(quotes[j].Paragraph.Kind)
 	})
@@ -158,6 +172,19 @@ func (ix *Index) Cite(ctx context.Context, fragment string, scope Scope, k int) 
 		quotes = quotes[:k]
 	}
 	return quotes, nil
+}
+
+// better reports whether a is a better quote than b: more words aligned,
+// then exact (an exact match aligns every word, so nothing inexact beats
+// it), then by confidence.
+func better(a, b Quote) bool {
+	if a.score != b.score {
+		return a.score > b.score
+	}
+	if a.Exact != b.Exact {
+		return a.Exact
+	}
+	return a.Confidence > b.Confidence
 }
 
 // quotedPart returns the longest passage in quotation marks when the text
@@ -202,15 +229,26 @@ const minCiteConfidence = 0.5
 type aligner struct {
 	frag      []word
 	prev, cur []float64
-	ps, cs    []int // where the alignment ending here started
+	po, co    []origin // where the alignment ending here started
 }
 
+// origin is where an alignment starts: a fragment word and a text word,
+// counted from 1.
+type origin struct{ f, t int }
+
 func newAligner(frag []word) *aligner { return &aligner{frag: frag} }
+
+// alignMatch is what each aligned word scores (a missing, extra or changed
+// word costs 1).
+const alignMatch = 2.0
 
 // quote aligns the fragment's words with the paragraph's: first as an exact
 // run of words, else locally (Smith–Waterman over words, which match when
 // equal or one typo apart). The quote is the sentences the aligned words
-// touch.
+// touch; and when the fragment goes on past the aligned words at a
+// sentence boundary, the sentence it goes on into ("…taché. After his
+// return" remembered from "attaché. After his return"). The quote's score
+// is alignMatch per aligned word less the costs.
 func (al *aligner) quote(p *corpus.Paragraph) (Quote, bool) {
 	frag := al.frag
 	text := words(p.Text)
@@ -223,17 +261,19 @@ func (al *aligner) quote(p *corpus.Paragraph) (Quote, bool) {
 			j++
 		}
 		if j == len(frag) {
-			s, e := quoteBounds(p, text[i].start, text[i+len(frag)-1].end)
-			return Quote{Paragraph: p, Start: s, End: e, Confidence: 1, Exact: true}, true
+			s, e := quoteBounds(p, text[i].start, text[i+len(frag)-1].end, false, false)
+			return Quote{Paragraph: p, Start: s, End: e, Confidence: 1, Exact: true, score: alignMatch * float64(len(frag))}, true
 		}
 	}
-	const match, mismatch, gap = 2.0, -1.0, -1.0
+	const match, mismatch, gap = alignMatch, -1.0, -1.0
 	n, m := len(frag), len(text)
 	al.prev, al.cur = grow(al.prev, m+1), grow(al.cur, m+1)
-	al.ps, al.cs = growInt(al.ps, m+1), growInt(al.cs, m+1)
-	prev, cur, ps, cs := al.prev, al.cur, al.ps, al.cs
+	if cap(al.po) < m+1 {
+		al.po, al.co = make([]origin, m+1), make([]origin, m+1)
+	}
+	prev, cur, po, co := al.prev, al.cur, al.po[:m+1], al.co[:m+1]
 	clear(prev)
-	best, bStart, bEnd := 0.0, 0, 0
+	best, bo, bf, bt := 0.0, origin{}, 0, 0
 	for i := 1; i <= n; i++ {
 		cur[0] = 0
 		for j := 1; j <= m; j++ {
@@ -241,44 +281,50 @@ func (al *aligner) quote(p *corpus.Paragraph) (Quote, bool) {
 			if sameWord(frag[i-1].w, text[j-1].w) {
 				s = match
 			}
-			v, st := 0.0, j
+			v, o := 0.0, origin{i, j}
 			if d := prev[j-1] + s; d > v {
-				v, st = d, ps[j-1]
-				if prev[j-1] == 0 {
-					st = j
+				v = d
+				if prev[j-1] > 0 {
+					o = po[j-1]
 				}
 			}
 			if d := prev[j] + gap; d > v {
-				v, st = d, ps[j]
+				v, o = d, po[j]
 			}
 			if d := cur[j-1] + gap; d > v {
-				v, st = d, cs[j-1]
+				v, o = d, co[j-1]
 			}
-			cur[j], cs[j] = v, st
+			cur[j], co[j] = v, o
 			if v > best {
-				best, bStart, bEnd = v, st, j
+				best, bo, bf, bt = v, o, i, j
 			}
 		}
-		prev, cur, ps, cs = cur, prev, cs, ps
+		prev, cur, po, co = cur, prev, co, po
 	}
 	confidence := best / (match * float64(n))
 	if confidence < minCiteConfidence {
 		return Quote{}, false
 	}
-	s, e := quoteBounds(p, text[bStart-1].start, text[bEnd-1].end)
-	return Quote{Paragraph: p, Start: s, End: e, Confidence: min(confidence, 0.99)}, true
+	first, last := text[bo.t-1], text[bt-1]
+	back := bo.f > 1 && (bo.t == 1 || sentenceOf(p, text[bo.t-2].start) != sentenceOf(p, first.start))
+	fwd := bf < n && (bt == m || sentenceOf(p, text[bt].start) != sentenceOf(p, last.start))
+	s, e := quoteBounds(p, first.start, last.end, back, fwd)
+	return Quote{Paragraph: p, Start: s, End: e, Confidence: min(confidence, 0.99), score: best}, true
+}
+
+// sentenceOf is the index of the sentence holding byte offset at.
+func sentenceOf(p *corpus.Paragraph, at int) int {
+	for i, sp := range p.Sentences {
+		if at < sp.End {
+			return i
+		}
+	}
+	return len(p.Sentences) - 1
 }
 
 func grow(b []float64, n int) []float64 {
 	if cap(b) < n {
 		return make([]float64, n)
-	}
-	return b[:n]
-}
-
-func growInt(b []int, n int) []int {
-	if cap(b) < n {
-		return make([]int, n)
 	}
 	return b[:n]
 }
@@ -340,11 +386,12 @@ func isASCII(s string) bool {
 	return true
 }
 
-// quoteBounds widens [start, end) to the sentences it touches, and to the
-// sentences joined to them by a conjunction: a sentence that opens with
-// "And" or "But" continues the one before, so a quote neither starts with
-// it nor stops short of it.
-func quoteBounds(p *corpus.Paragraph, start, end int) (int, int) {
+// quoteBounds widens [start, end) to the sentences it touches, one more
+// sentence before or after when back or fwd, and the sentences joined to
+// them by a conjunction: a sentence that opens with "And" or "But"
+// continues the one before, so a quote neither starts with it nor stops
+// short of it.
+func quoteBounds(p *corpus.Paragraph, start, end int, back, fwd bool) (int, int) {
 	first, last := -1, -1
 	for i, sp := range p.Sentences {
 		if sp.End > start && first < 0 {
@@ -356,6 +403,12 @@ func quoteBounds(p *corpus.Paragraph, start, end int) (int, int) {
 	}
 	if first < 0 || last < 0 {
 		return start, end
+	}
+	if back && first > 0 {
+		first--
+	}
+	if fwd && last+1 < len(p.Sentences) {
+		last++
 	}
 	for first > 0 && opensWithConjunction(p.Text[p.Sentences[first].Start:p.Sentences[first].End]) {
 		first--

@@ -330,6 +330,11 @@ func TestCite_ExactAndAlteredFragments(t *testing.T) {
 		{"a typo", "Japan might do well to renounse the Anglo-Japanese Alliance", "Japan might do well to renounce the Anglo-Japanese Alliance", false},
 		{"missing words and a typo", "the Tanaka Memorial one of the most spectaculr active measures", "made the Tanaka Memorial one of the most spectacular of all active measures", false},
 		{"quoted inside a question", `Who wrote "if we beat Japan no scoundrel in the West would poke his nose"?`, "If we beat Japan, no scoundrel in the West would poke his nose into our affairs.", true},
+		// The fragment starts with the end of the sentence before (the end
+		// of a word broken across lines: "at-/taché").
+		{"a fragment running on from the sentence before", "taché after his return to moscow he maintained close relations with japanese", "attaché. After his return to Moscow, he maintained close relations with Japanese", false},
+		// Quotation marks inside a fragment are part of it.
+		{"a fragment quoting", "train. The caption says, in Japanese, “scene [of the bombing] as photographed", "Zuolin’s train. The caption says, in Japanese, “scene [of the bombing]", true},
 		// The next sentence opens with "But": it continues this one.
 		{"a sentence joined by a conjunction", "did not do away with mutual distrust, which died particularly hard among military leaders", "mutual distrust, which died particularly hard among military leaders on both sides. But some Japanese", true},
 	}
@@ -404,7 +409,7 @@ func TestQuoteBounds_ConjunctionsJoinSentences(t *testing.T) {
 		{66, 70, "It was 1945. But the war went on."},
 	}
 	for _, tc := range cases {
-		s, e := quoteBounds(p, tc.start, tc.end)
+		s, e := quoteBounds(p, tc.start, tc.end, false, false)
 		if text[s:e] != tc.want {
 			t.Errorf("%d:%d → %q, want %q", tc.start, tc.end, text[s:e], tc.want)
 		}
