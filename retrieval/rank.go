@@ -14,9 +14,10 @@ const (
 	bm25B  = 0.75
 )
 
-// How the rerank weighs what a record shares with a question. Tuned on the
-// development questions (../shared/eval) and a second set written apart
-// from them; each is a plateau, not a peak: nearby values rank the same.
+// How the rerank weighs what a record shares with a question. Chosen on the
+// development questions (../shared/eval) and checked on a second set
+// written apart from them (about 65 questions in all): too few to trust
+// a close fit, so the values are round and each rule says why it holds.
 const (
 	// coverBase and the best sentence's coverage (the share of the
 	// question's weight it holds, 0 to 1) multiply BM25: a record whose
@@ -81,6 +82,9 @@ type spelling struct {
 	scale float64
 }
 
+// prepare analyses a question into its slots: the names the alias table
+// knows, hyphenated compounds, then the other words, each with the words
+// close in meaning that the corpus uses.
 func (ix *Index) prepare(q string) *preparedQuery {
 	s := ix.stats
 	pq := &preparedQuery{}
@@ -178,8 +182,9 @@ func (ix *Index) prepare(q string) *preparedQuery {
 		pq.slots = append(pq.slots, slot{weight: idf, spellings: []spelling{sp}})
 		singles = append(singles, single{w.surface, idf >= relatedMinIDF, len(pq.slots) - 1})
 	}
-	// Words close in meaning, for the question's rare words only: a word
-	// the corpus uses often is how the corpus says it.
+	// Words close in meaning, for the question's rare words only (a word
+	// the corpus uses often is how the corpus says it); derivations for
+	// every word.
 	for _, w := range singles {
 		n := 0
 		seen := map[int32]bool{}
@@ -216,9 +221,10 @@ func (ix *Index) prepare(q string) *preparedQuery {
 	return pq
 }
 
-// sameRoot reports whether two words share their first five letters
-// ("Australia", "Australian"; "prosecution", "prosecutor"): a neighbour in
-// meaning that is also one in form is a derivation the stemmer missed.
+// sameRoot reports whether two words share their first morphPrefix
+// letters ("Australia", "Australian"; "prosecution", "prosecutor"): a
+// neighbour in meaning that is also one in form is a derivation the
+// stemmer missed.
 func sameRoot(a, b string) bool {
 	n := morphPrefix
 	return len(a) >= n && len(b) >= n && a[:n] == b[:n]
@@ -257,7 +263,7 @@ var lookups sync.Pool
 type scorer struct {
 	ix     *Index
 	q      *preparedQuery
-	lookup []int16 // term ID → index in q.terms + 1, or 0
+	lookup []int32 // term ID → index in q.terms + 1, or 0
 	// spells flattens the spellings: spells[i] belongs to slot slotOf[i];
 	// termSpells[k] lists the spellings holding term k.
 	spells     []spelling
@@ -276,12 +282,14 @@ type scorer struct {
 
 func (ix *Index) newScorer(q *preparedQuery) *scorer {
 	n := len(ix.stats.terms)
-	lk, _ := lookups.Get().([]int16)
-	if len(lk) < n {
-		lk = make([]int16, n)
+	var lk []int32
+	if p, ok := lookups.Get().(*[]int32); ok && len(*p) >= n {
+		lk = *p
+	} else {
+		lk = make([]int32, n)
 	}
 	for i, t := range q.terms {
-		lk[t.id] = int16(i + 1)
+		lk[t.id] = int32(i + 1)
 	}
 	k := len(q.terms)
 	sc := &scorer{ix: ix, q: q, lookup: lk, termSpells: make([][]int, k), tf: make([]float64, k), val: make([]float64, k), best: make([]float64, len(q.slots))}
@@ -303,7 +311,7 @@ func (sc *scorer) release() {
 	for _, t := range sc.q.terms {
 		sc.lookup[t.id] = 0
 	}
-	lookups.Put(sc.lookup)
+	lookups.Put(&sc.lookup)
 }
 
 // credit sums, over the slots, each slot's best spelling, where each of
@@ -396,9 +404,11 @@ func (sc *scorer) sentenceCredit() float64 {
 }
 
 // rerank scores one candidate: BM25 with true lengths, times the share of
-// the question's weight that its best sentence holds (answers sit in one
-// sentence, or two), times a prior by kind (headings and captions never
-// outrank prose; notes yield to the body).
+// the question's weight that its best sentence holds, alone or with the
+// one before (proximity: an answer gathers the question's terms in a
+// sentence or two, where a long record that merely mentions them scatters
+// them), times a prior by kind (notes yield to the body). It also notes
+// the best sentence and where the question's terms matched.
 func (sc *scorer) rerank(p *corpus.Paragraph) Hit {
 	s := sc.ix.stats
 	h := Hit{Paragraph: p}
