@@ -57,7 +57,7 @@ func newTextAnalysis() (*textAnalysis, error) {
 	}, nil
 }
 
-// word is one analysed word of a text.
+// aword is one analysed word of a text: as written (folded) and stemmed.
 type aword struct {
 	surface, stem string
 	start, end    int

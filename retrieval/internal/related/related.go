@@ -16,7 +16,7 @@ import (
 // neighbour entries (uint32 each), the words' offsets into the blob, their
 // neighbour lists' offsets into the entries, the entries (a word's index
 // << 8 | its similarity × 255), then the words, sorted bytewise. Lookups
-// read it in place: nothing is decoded when the program starts.
+// binary-search it in place: only the words are copied out, once.
 //
 //go:embed related.bin
 var table []byte
