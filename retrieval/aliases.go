@@ -46,21 +46,30 @@ func newAliasGroups(groups [][]string) []aliasGroup {
 	return out
 }
 
-// aliasVariants returns the other spellings of every name in q that the
-// alias table knows ("Chang Tso-lin" → "Zhang Zuolin").
-func (ix *Index) aliasVariants(q string) []string {
+// aliasMatch is a name of the alias table found in a question: the
+// spelling the question uses and the others.
+type aliasMatch struct {
+	typed  string
+	others []string
+}
+
+// aliasMatches finds the names in q that the alias table knows, with their
+// other spellings ("Chang Tso-lin" → "Zhang Zuolin", "Old Marshal").
+func (ix *Index) aliasMatches(q string) []aliasMatch {
 	fq := " " + foldPhrase(q) + " "
-	var out []string
+	var out []aliasMatch
 	for _, g := range ix.aliases {
 		hit := slices.IndexFunc(g.folded, func(f string) bool { return strings.Contains(fq, f) })
 		if hit < 0 {
 			continue
 		}
+		m := aliasMatch{typed: g.names[hit]}
 		for i, name := range g.names {
 			if i != hit {
-				out = append(out, name)
+				m.others = append(m.others, name)
 			}
 		}
+		out = append(out, m)
 	}
 	return out
 }

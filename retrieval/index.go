@@ -37,6 +37,7 @@ type BuildReport struct {
 	Dir     string
 	Built   bool // false: an up-to-date index was opened
 	Records int
+	Bytes   int64 // size on disk of a newly built index
 	Took    time.Duration
 }
 
@@ -65,6 +66,7 @@ func Open(ctx context.Context, dataDir string, c *corpus.Corpus, force bool, pro
 			return nil, rep, err
 		}
 		rep.Built = true
+		rep.Bytes = dirSize(dir)
 		removeStale(dataDir, filepath.Base(dir))
 	}
 	idx, err := bleve.OpenUsing(dir, map[string]interface{}{"read_only": true, "bolt_timeout": "5s"})
@@ -72,10 +74,20 @@ func Open(ctx context.Context, dataDir string, c *corpus.Corpus, force bool, pro
 		// OpenUsing returns a non-nil index wrapping nil on error: never touch it.
 		return nil, rep, fmt.Errorf("open search index %s: %w (delete the directory to rebuild it)", dir, err)
 	}
-	ix := &Index{bleve: idx, corpus: c, Dir: dir, aliases: newAliasGroups(append(slices.Clone(c.Aliases), abbreviations(c)...)), leadIns: leadIns(c)}
-	if ix.stats, err = newTermStats(c); err != nil {
+	an, err := newTextAnalysis()
+	if err != nil {
 		idx.Close()
-		return nil, rep, err
+		return nil, rep, fmt.Errorf("text analysis: %w", err)
+	}
+	ix := &Index{bleve: idx, corpus: c, Dir: dir, aliases: newAliasGroups(append(slices.Clone(c.Aliases), abbreviations(c)...)), leadIns: leadIns(c)}
+	if ix.stats, err = readTermStats(filepath.Join(dir, statsFile), c, an); err != nil {
+		// A damaged or missing file: analyse again rather than fail, and
+		// store the result for the next Open.
+		slog.Warn("recomputing term statistics", "err", err)
+		ix.stats = newTermStats(c, an)
+		if err := writeFileAtomic(filepath.Join(dir, statsFile), ix.stats.write); err != nil {
+			slog.Warn("store term statistics", "err", err)
+		}
 	}
 	rep.Took = time.Since(start)
 	return ix, rep, nil
@@ -108,6 +120,13 @@ func build(ctx context.Context, dir string, c *corpus.Corpus, progress Progress)
 		os.RemoveAll(tmp)
 		return err
 	}
+	// The reranker's statistics take a core while bleve indexes.
+	an, err := newTextAnalysis()
+	if err != nil {
+		return fail(fmt.Errorf("text analysis: %w", err))
+	}
+	statsDone := make(chan *termStats, 1)
+	go func() { statsDone <- newTermStats(c, an) }()
 	total, done := c.Len(), 0
 	batch := idx.NewBatch()
 	var ferr error
@@ -136,6 +155,7 @@ func build(ctx context.Context, dir string, c *corpus.Corpus, progress Progress)
 	if ferr == nil && batch.Size() > 0 {
 		ferr = idx.Batch(batch)
 	}
+	stats := <-statsDone
 	if ferr != nil {
 		return fail(fmt.Errorf("index records: %w", ferr))
 	}
@@ -145,6 +165,10 @@ func build(ctx context.Context, dir string, c *corpus.Corpus, progress Progress)
 	if err := idx.Close(); err != nil {
 		os.RemoveAll(tmp)
 		return fmt.Errorf("close new index: %w", err)
+	}
+	if err := stats.write(filepath.Join(tmp, statsFile)); err != nil {
+		os.RemoveAll(tmp)
+		return fmt.Errorf("store term statistics: %w", err)
 	}
 	if err := os.WriteFile(filepath.Join(tmp, completeMarker), []byte(time.Now().UTC().Format(time.RFC3339)+"\n"), 0o644); err != nil {
 		os.RemoveAll(tmp)
@@ -156,6 +180,35 @@ func build(ctx context.Context, dir string, c *corpus.Corpus, progress Progress)
 		return fmt.Errorf("move new index into place: %w", err)
 	}
 	return nil
+}
+
+// writeFileAtomic writes a file through a temporary one, so that a reader
+// sees the old content or the new, never half.
+func writeFileAtomic(path string, write func(string) error) error {
+	tmp := path + ".tmp-" + strconv.Itoa(os.Getpid())
+	if err := write(tmp); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return nil
+}
+
+// dirSize is the total size of the files under dir.
+func dirSize(dir string) int64 {
+	var n int64
+	filepath.WalkDir(dir, func(_ string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			if info, err := d.Info(); err == nil {
+				n += info.Size()
+			}
+		}
+		return nil
+	})
+	return n
 }
 
 // removeStale deletes indexes of other corpus versions; failures only cost

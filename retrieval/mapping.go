@@ -18,7 +18,7 @@ import (
 
 // MappingVersion changes whenever the mapping or the analysis changes, so
 // that an index built with the old one is rebuilt.
-const MappingVersion = "1"
+const MappingVersion = "3"
 
 // Names registered with bleve. Every binary that opens the index must link
 // this package, since the mapping stored in the index names them.
@@ -119,7 +119,7 @@ func foldTerm(term []byte) []byte {
 // an unstemmed one for exact wording.
 func newMapping() (*mapping.IndexMappingImpl, error) {
 	im := bleve.NewIndexMapping()
-	im.ScoringModel = "bm25"
+	im.ScoringModel = "tf-idf"
 	if err := im.AddCustomAnalyzer(analyzerProse, map[string]interface{}{
 		"type":          "custom",
 		"tokenizer":     tokenizerName,

@@ -3,8 +3,10 @@ package retrieval
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -51,89 +53,219 @@ func defaultIndex(t testing.TB) *Index {
 	return sharedIx
 }
 
+// search runs a query on the default corpus and returns the hits' IDs.
+func search(t *testing.T, q string, opts Options) ([]Hit, []string) {
+	t.Helper()
+	hits, err := defaultIndex(t).Search(context.Background(), q, opts)
+	if err != nil {
+		t.Fatalf("%q: %v", q, err)
+	}
+	ids := make([]string, len(hits))
+	for i, h := range hits {
+		ids[i] = h.Paragraph.ID
+	}
+	return hits, ids
+}
+
 func TestSearch_FindsTheAnsweringParagraphFirst(t *testing.T) {
-	ix := defaultIndex(t)
 	cases := []struct {
 		question, want string
 		within         int // rank the paragraph must reach; 1 when zero
 	}{
-		{"Who published the first complete Japanese translation of Das Kapital?", "published the first complete Japanese translation of Karl Marx", 0},
-		{"In which city did confidential Soviet-Japanese contacts begin in the summer of 1921?", "The initial contact began confidentially in Warsaw", 0},
-		// the quote answers; its lead-in says who wrote it and when
-		{"In the British reply of 1937 to the Japanese, which dominion's pressure was decisive in ending the Alliance?", "the pressure from Canada had not been enormous and finally decisive", 5},
+		{"Who published the first complete Japanese translation of Das Kapital?", "kuromiya2023:intro:p14:2", 0},
+		{"In which city did confidential Soviet-Japanese contacts begin in the summer of 1921?", "kuromiya2023:ch2:p72:2", 0},
 		// an abbreviation the book defines: the paragraph says "FER"
-		{"In which Siberian city was the Far Eastern Republic founded in 1920?", "The FER was a buffer state founded in 1920 in Verkhneudinsk", 0},
-		// folding: no macron in the question
-		{"What did Kalinin say about Moscow's confidence?", "Moscow’s confidence was apparent", 0},
+		{"In which Siberian city was the Far Eastern Republic founded in 1920?", "kuromiya2023:ch1:p56:1", 0},
+		// Dean writes Mo Teh-hui; a factoid in his words
+		{"Who replaced Mo Teh-hui as Chinese president of the Chinese Eastern Railway?", "dean1932:p144:1", 0},
+		// paraphrases: "puppet state" for Manchoukuo, "frontier" for border
+		{"How far from the Soviet frontier did the railway section controlled by the puppet state reach?", "dean1932:p146:1", 0},
+		{"Which territory did Lenin consider offering the United States to drive a wedge between America and Japan?", "linkhoeva2020-ch3:80", 0},
+		// the quote answers; its lead-in says who wrote it and when
+		{"In the British reply of 1937 to the Japanese, which dominion's pressure was decisive in ending the Alliance?", "kuromiya2023:concl:p438:1", 5},
+		// the statement itself, or the paragraph that sums it up
+		{"What did Kalinin say about Moscow's confidence?", "kuromiya-mamoulia2016:ch6:p135:2", 2},
 	}
 	for _, tc := range cases {
-		hits, err := ix.Search(context.Background(), tc.question, Options{K: 5})
-		if err != nil {
-			t.Fatalf("%q: %v", tc.question, err)
-		}
+		_, ids := search(t, tc.question, Options{K: 5})
 		within := max(tc.within, 1)
-		found := false
-		for _, h := range hits[:min(within, len(hits))] {
-			found = found || strings.Contains(h.Paragraph.Text, tc.want)
-		}
-		if !found {
-			var got []string
-			for _, h := range hits {
-				got = append(got, h.Paragraph.ID)
-			}
-			t.Errorf("%q: the paragraph with %q is not in the first %d; got %v", tc.question, tc.want, within, got)
+		if !slices.Contains(ids[:min(within, len(ids))], tc.want) {
+			t.Errorf("%q: %s is not in the first %d; got %v", tc.question, tc.want, within, ids)
 		}
 	}
 }
 
-func TestSearch_FoldsDiacriticsTypographyAndHyphens(t *testing.T) {
+// A question answered only in a note finds the note; questions answered in
+// the body are not crowded out by the notes, which are half the records.
+func TestSearch_NotesFoundButYieldToTheBody(t *testing.T) {
+	for q, want := range map[string]string{
+		"Which volume and document number of D.V.P. records the Litvinov-Yoshizawa conversation?": "bridges1980:n12",
+		"In which journal was Radek's speech about Leo Schlageter published?":                     "kuromiya2023:intro:n13",
+	} {
+		if _, ids := search(t, q, Options{K: 3}); len(ids) == 0 || ids[0] != want {
+			t.Errorf("%q: want the note %s first, got %v", q, want, ids)
+		}
+	}
+	for _, q := range []string{
+		"Who replaced Mo Teh-hui as Chinese president of the Chinese Eastern Railway?",
+		"When did Shidehara Kijuro serve his first term as foreign minister?",
+		"the Tanaka Memorial forgery",
+		"Kuhara Fusanosuke meeting with Stalin in 1927",
+		"the Xi'an Incident and Zhang Xueliang",
+	} {
+		hits, ids := search(t, q, Options{K: 5})
+		notes := 0
+		for _, h := range hits {
+			if h.Paragraph.Kind == corpus.KindNote {
+				notes++
+			}
+		}
+		if len(hits) == 0 || hits[0].Paragraph.Kind != corpus.KindBody || notes > 2 {
+			t.Errorf("%q: notes crowd out the body: %v", q, ids)
+		}
+	}
+}
+
+// Searching for the very words of a heading or a caption still puts prose
+// first: a label cannot be quoted as an answer.
+func TestSearch_HeadingsAndCaptionsNeverOutrankProse(t *testing.T) {
 	ix := defaultIndex(t)
+	n := 0
+	ix.corpus.All(func(p *corpus.Paragraph) bool {
+		if !isLabel(p.Kind) {
+			return true
+		}
+		n++
+		hits, err := ix.Search(context.Background(), p.Text, Options{K: 10})
+		if err != nil {
+			t.Errorf("%q: %v", p.Text, err)
+			return true
+		}
+		label := false
+		for _, h := range hits {
+			if isLabel(h.Paragraph.Kind) {
+				label = true
+			} else if label {
+				t.Errorf("%q: prose %s ranks below a heading or caption", p.Text, h.Paragraph.ID)
+				return true
+			}
+		}
+		return true
+	})
+	if n < 100 {
+		t.Errorf("only %d headings and captions", n)
+	}
+}
+
+func TestSearch_FoldsDiacriticsTypographyAndHyphens(t *testing.T) {
 	cases := []struct{ query, wantInText string }{
 		{"Goto Shinpei", "Gotō"},
 		{"Soviet Russias intentions Mitsukawa", "Mitsukawa"},
 		{"nonaggression pact Litvinov Yoshizawa", "non-aggression"},
 		{"Toho jiron Mitsukawa", "Tōhō jiron"},
+		{"Shidehara Kijuro foreign minister first term", "Shidehara Kijūrō"},
 	}
 	for _, tc := range cases {
-		hits, err := ix.Search(context.Background(), tc.query, Options{K: 3})
-		if err != nil {
-			t.Fatal(err)
-		}
+		hits, _ := search(t, tc.query, Options{K: 3})
 		if len(hits) == 0 || !strings.Contains(hits[0].Paragraph.Text, tc.wantInText) {
 			t.Errorf("%q: top hit lacks %q", tc.query, tc.wantInText)
 		}
 	}
+	// A straight apostrophe finds a curly one, and the match's offsets
+	// point at the word as printed.
+	hits, _ := search(t, "Moscow's confidence was apparent", Options{K: 1})
+	if len(hits) == 0 {
+		t.Fatal("no hits")
+	}
+	var matched []string
+	for _, m := range hits[0].Matches {
+		matched = append(matched, hits[0].Paragraph.Text[m.Start:m.End])
+	}
+	if !slices.Contains(matched, "Moscow’s") || !slices.Contains(matched, "confidence") {
+		t.Errorf("matches %q lack Moscow’s and confidence", matched)
+	}
 }
 
 func TestSearch_AliasesAcrossRomanisations(t *testing.T) {
-	ix := defaultIndex(t)
-	// Dean (1932) writes Chang Tso-lin's era in Wade–Giles; Kuromiya writes
-	// Zhang Zuolin. Asking with one spelling finds the other.
-	hits, err := ix.Search(context.Background(), "the assassination of Chang Tso-lin", Options{K: 5})
-	if err != nil {
-		t.Fatal(err)
+	cases := []struct{ query, wantInText string }{
+		// Dean (1932) writes Wade–Giles; Kuromiya writes pinyin.
+		{"the assassination of Chang Tso-lin", "Zhang Zuolin"},
+		{"Manchukuo Soviet recognition", "Manzhouguo"},
+		{"Manzhouguo Chinese Eastern Railway president", "Manchoukuo"},
+		{"Blyukher May Day speech", "Bluecher"},
+		{"Joffe visit to Japan", "Ioffe"},
 	}
-	found := false
-	for _, h := range hits {
-		if strings.Contains(h.Paragraph.Text, "Zhang Zuolin") {
-			found = true
+	for _, tc := range cases {
+		hits, ids := search(t, tc.query, Options{K: 5})
+		found := false
+		for _, h := range hits {
+			found = found || strings.Contains(h.Paragraph.Text, tc.wantInText)
+		}
+		if !found {
+			t.Errorf("%q: no paragraph with %q among %v", tc.query, tc.wantInText, ids)
 		}
 	}
-	if !found {
-		t.Errorf("no Zhang Zuolin paragraph among the hits for Chang Tso-lin")
+}
+
+// A name's spellings, a compound's forms and a word's relatives each make
+// one slot of the question, so none outweighs the rest.
+func TestPrepare_OneSlotPerConcept(t *testing.T) {
+	ix := defaultIndex(t)
+	cases := []struct {
+		q         string
+		slots     int
+		spellings int // of the first slot, at least
+	}{
+		{"Chang Tso-lin", 1, 3},           // Chang Tso-lin, Zhang Zuolin, Old Marshal
+		{"Anglo-Japanese Alliance", 2, 2}, // anglo japanese | anglojapanese; alliance
+		{"nonaggression", 1, 1},
+	}
+	for _, tc := range cases {
+		pq := ix.prepare(tc.q)
+		if len(pq.slots) != tc.slots || len(pq.slots[0].spellings) < tc.spellings {
+			t.Errorf("%q: %d slots, first with %d spellings; want %d, %d", tc.q, len(pq.slots), len(pq.slots[0].spellings), tc.slots, tc.spellings)
+		}
+	}
+	// A rare word brings its relatives the corpus uses: "magnate" is not in
+	// the corpus, "industrialist" is.
+	pq := ix.prepare("magnate")
+	var words []string
+	for _, sp := range pq.slots[0].spellings {
+		for _, k := range sp.terms {
+			words = append(words, ix.stats.terms[pq.terms[k].id])
+		}
+	}
+	if !slices.Contains(words, "industrialist") {
+		t.Errorf("magnate: relatives %v lack industrialist", words)
+	}
+	// A common word brings only its derivations ("Japanese"): the corpus
+	// says it that way.
+	pq = ix.prepare("Japan")
+	for _, sp := range pq.slots[0].spellings {
+		for _, k := range sp.terms {
+			if w := ix.stats.terms[pq.terms[k].id]; !sameRoot(w, "japan") {
+				t.Errorf("Japan brings %q", w)
+			}
+		}
 	}
 }
 
 func TestSearch_QuerySyntaxMeansWords(t *testing.T) {
 	ix := defaultIndex(t)
-	for _, q := range []string{`Stalin: "Japan`, `+Tanaka -Memorial`, `Kuhara~ (Hitachi)*`, `a:b:c ^ \ /[a-z/`, `title:Stalin AND`} {
-		if _, err := ix.Search(context.Background(), q, Options{}); err != nil {
+	for _, q := range []string{`Stalin: "Japan`, `+Tanaka -Memorial`, `Kuhara~ (Hitachi)*`, `a:b:c ^ \ /[a-z/`, `title:Stalin AND`, `text_exact:Stalin`, `*`, `"`} {
+		if _, err := ix.Search(context.Background(), q, Options{}); err != nil && !errors.Is(err, ErrEmptyQuery) {
 			t.Errorf("%q: %v", q, err)
 		}
 	}
-	hits, err := ix.Search(context.Background(), `"Tanaka Memorial" (forgery)`, Options{K: 3})
-	if err != nil || len(hits) == 0 || !strings.Contains(hits[0].Paragraph.Text, "Tanaka Memorial") {
-		t.Errorf("quotes and parentheses should just be words: %v", err)
+	hits, _ := search(t, `"Tanaka Memorial" (forgery)`, Options{K: 3})
+	if len(hits) == 0 || !strings.Contains(hits[0].Paragraph.Text, "Tanaka Memorial") {
+		t.Error("quotes and parentheses should just be words")
+	}
+	// "-Memorial" does not exclude the word, nor "+" require one.
+	a, _ := search(t, "Tanaka Memorial", Options{K: 5})
+	b, _ := search(t, "+Tanaka -Memorial", Options{K: 5})
+	if len(a) == 0 || len(b) == 0 || a[0].Paragraph.ID != b[0].Paragraph.ID {
+		t.Error("+ and - changed the search")
 	}
 }
 
@@ -149,6 +281,15 @@ func TestSearch_ScopeAndErrors(t *testing.T) {
 			t.Errorf("hit %s outside the scope", h.Paragraph.ID)
 		}
 	}
+	hits, err = ix.Search(ctx, "Stalin Japan", Options{K: 10, Scope: Scope{Doc: "kuromiya2023", Division: "ch3"}})
+	if err != nil || len(hits) == 0 {
+		t.Fatalf("chapter scope: %v, %d hits", err, len(hits))
+	}
+	for _, h := range hits {
+		if h.Paragraph.Division != "ch3" {
+			t.Errorf("hit %s outside chapter 3", h.Paragraph.ID)
+		}
+	}
 	for _, tc := range []struct {
 		q     string
 		scope Scope
@@ -159,6 +300,7 @@ func TestSearch_ScopeAndErrors(t *testing.T) {
 		{strings.Repeat("Stalin ", 400), Scope{}, "longer than"},
 		{"Stalin", Scope{Doc: "nosuch"}, `no document "nosuch"`},
 		{"Stalin", Scope{Doc: "kuromiya2023", Division: "ch9"}, `no chapter "ch9"`},
+		{"Stalin", Scope{Division: "ch1"}, "needs a document"},
 	} {
 		if _, err := ix.Search(ctx, tc.q, Options{Scope: tc.scope}); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%.20q: error %v, want %q", tc.q, err, tc.want)
@@ -169,18 +311,32 @@ func TestSearch_ScopeAndErrors(t *testing.T) {
 	if _, err := ix.Search(cctx, "Stalin", Options{}); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled context: %v", err)
 	}
+	if _, err := ix.Cite(cctx, "the road to Paris and London", Scope{}, 1); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled cite: %v", err)
+	}
 }
 
-func TestCite_ExactAndFuzzyFragments(t *testing.T) {
+func TestCite_ExactAndAlteredFragments(t *testing.T) {
 	ix := defaultIndex(t)
 	cases := []struct {
 		name, fragment, want string
 		exact                bool
 	}{
-		{"exact, other case and punctuation", "THIS IS THE GREATEST SERVICE TO JAPAN THAT ANYONE COULD POSSIBLY RENDER", "This is the greatest service to Japan that anyone could possibly render.", true},
-		{"changed word", "the road to Paris and London lay via the towns of", "the road to Paris and London lies via the towns of Afghanistan", false},
+		{"exact", "Japan might do well to renounce the Anglo-Japanese Alliance", "He went even further, stating that at some point, Japan might do well to renounce the Anglo-Japanese Alliance", true},
+		{"other case and punctuation", "THIS IS THE GREATEST SERVICE TO JAPAN; THAT ANYONE COULD POSSIBLY RENDER", "This is the greatest service to Japan that anyone could possibly render.", true},
+		{"diacritics and straight quotes", "Kita compared Ioffe to a cat and likened Goto and other Japanese politicians", "Kita compared Ioffe to a cat and likened Gotō and other Japanese politicians", true},
+		{"a changed word", "the road to Paris and London lay via the towns of", "the road to Paris and London lies via the towns of Afghanistan", false},
+		{"missing words", "the Tanaka Memorial one of the most spectacular active measures", "made the Tanaka Memorial one of the most spectacular of all active measures", false},
+		{"a typo", "Japan might do well to renounse the Anglo-Japanese Alliance", "Japan might do well to renounce the Anglo-Japanese Alliance", false},
 		{"missing words and a typo", "the Tanaka Memorial one of the most spectaculr active measures", "made the Tanaka Memorial one of the most spectacular of all active measures", false},
 		{"quoted inside a question", `Who wrote "if we beat Japan no scoundrel in the West would poke his nose"?`, "If we beat Japan, no scoundrel in the West would poke his nose into our affairs.", true},
+		// The fragment starts with the end of the sentence before (the end
+		// of a word broken across lines: "at-/taché").
+		{"a fragment running on from the sentence before", "taché after his return to moscow he maintained close relations with japanese", "attaché. After his return to Moscow, he maintained close relations with Japanese", false},
+		// Quotation marks inside a fragment are part of it.
+		{"a fragment quoting", "train. The caption says, in Japanese, “scene [of the bombing] as photographed", "Zuolin’s train. The caption says, in Japanese, “scene [of the bombing]", true},
+		// The next sentence opens with "But": it continues this one.
+		{"a sentence joined by a conjunction", "did not do away with mutual distrust, which died particularly hard among military leaders", "mutual distrust, which died particularly hard among military leaders on both sides. But some Japanese", true},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -195,8 +351,13 @@ func TestCite_ExactAndFuzzyFragments(t *testing.T) {
 			if q.Exact != tc.exact || (q.Exact && q.Confidence != 1) || (!q.Exact && q.Confidence >= 1) {
 				t.Errorf("exact %v confidence %.2f", q.Exact, q.Confidence)
 			}
-			if q.Paragraph.Text[q.Start:q.End] != q.Text() {
-				t.Error("the quote is not cut from the paragraph by its offsets")
+			if q.Paragraph.Text[q.Start:q.End] != q.Text() || !isSentenceStart(q.Paragraph, q.Start) {
+				t.Errorf("the quote %d:%d is not whole sentences cut from the paragraph", q.Start, q.End)
+			}
+			for _, other := range qs[1:] {
+				if other.Exact && !q.Exact || other.Confidence > q.Confidence {
+					t.Errorf("%s (%.2f) ranks below %s (%.2f)", other.Paragraph.ID, other.Confidence, q.Paragraph.ID, q.Confidence)
+				}
 			}
 		})
 	}
@@ -208,7 +369,108 @@ func TestCite_ExactAndFuzzyFragments(t *testing.T) {
 	}
 }
 
-// The index is rebuilt when the corpus changes and reused when it does not.
+func isSentenceStart(p *corpus.Paragraph, at int) bool {
+	return slices.ContainsFunc(p.Sentences, func(s corpus.Span) bool { return s.Start == at })
+}
+
+// An exact occurrence comes before any alignment, however close; a phrase
+// the corpus repeats cites each exact occurrence before the near ones.
+func TestCite_ExactMatchWins(t *testing.T) {
+	ix := defaultIndex(t)
+	qs, err := ix.Cite(context.Background(), "the termination of the Anglo-Japanese Alliance", Scope{}, 5)
+	if err != nil || len(qs) < 3 {
+		t.Fatalf("%v, %d quotes", err, len(qs))
+	}
+	exact := 0
+	for i, q := range qs {
+		if q.Exact {
+			exact++
+			if i > 0 && !qs[i-1].Exact {
+				t.Errorf("exact quote %s after an inexact one", q.Paragraph.ID)
+			}
+		} else if i > 0 && !qs[i-1].Exact && q.Confidence > qs[i-1].Confidence {
+			t.Errorf("quotes out of order at %d", i)
+		}
+	}
+	if exact < 2 {
+		t.Errorf("%d exact quotes, want the corpus's two", exact)
+	}
+}
+
+func TestQuoteBounds_ConjunctionsJoinSentences(t *testing.T) {
+	text := "We waited forty years for this day. And now this day has come. It was 1945. But the war went on."
+	p := &corpus.Paragraph{Text: text, Sentences: []corpus.Span{{Start: 0, End: 35}, {Start: 36, End: 62}, {Start: 63, End: 75}, {Start: 76, End: 96}}}
+	cases := []struct {
+		start, end int
+		want       string
+	}{
+		{3, 9, "We waited forty years for this day. And now this day has come."},
+		{40, 45, "We waited forty years for this day. And now this day has come."},
+		{66, 70, "It was 1945. But the war went on."},
+	}
+	for _, tc := range cases {
+		s, e := quoteBounds(p, tc.start, tc.end, false, false)
+		if text[s:e] != tc.want {
+			t.Errorf("%d:%d → %q, want %q", tc.start, tc.end, text[s:e], tc.want)
+		}
+	}
+}
+
+// Many goroutines share one index; each gets the answers a lone caller
+// gets.
+func TestIndex_ConcurrentSearchesAndCites(t *testing.T) {
+	ix := defaultIndex(t)
+	questions := benchLines(t, "questions.txt")[:12]
+	fragments := benchLines(t, "fragments.txt")
+	want := map[string]string{}
+	for _, q := range questions {
+		_, ids := search(t, q, Options{K: 3})
+		want[q] = fmt.Sprint(ids)
+	}
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Go(func() {
+			for i := range questions {
+				q := questions[(i+g)%len(questions)]
+				hits, err := ix.Search(context.Background(), q, Options{K: 3})
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				var ids []string
+				for _, h := range hits {
+					ids = append(ids, h.Paragraph.ID)
+				}
+				if got := fmt.Sprint(ids); got != want[q] {
+					t.Errorf("%q: %s concurrently, %s alone", q, got, want[q])
+				}
+				if _, err := ix.Cite(context.Background(), fragments[(i+g)%len(fragments)], Scope{}, 1); err != nil {
+					t.Error(err)
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// benchLines reads the non-comment lines of a file in testdata.
+func benchLines(t testing.TB, name string) []string {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, l := range strings.Split(string(raw), "\n") {
+		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// The index is rebuilt when the corpus changes and reused when it does not;
+// term statistics that are missing or damaged are recomputed.
 func TestOpen_RebuildsWhenTheCorpusChanges(t *testing.T) {
 	dir := t.TempDir()
 	ctx := context.Background()
@@ -235,23 +497,80 @@ func TestOpen_RebuildsWhenTheCorpusChanges(t *testing.T) {
 	if err != nil || !rep.Built {
 		t.Fatalf("changed corpus must rebuild: built=%v err=%v", rep.Built, err)
 	}
-	defer ix.Close()
-	hits, err := ix.Search(ctx, "Tokyo pact", Options{})
-	if err != nil || len(hits) != 1 {
-		t.Fatalf("%v %d", err, len(hits))
-	}
+	ix.Close()
 	entries, _ := os.ReadDir(dir)
 	if len(entries) != 1 {
 		t.Errorf("stale indexes left behind: %d entries", len(entries))
 	}
+	stats := filepath.Join(ix.Dir, statsFile)
+	for name, damage := range map[string]func() error{
+		"missing":   func() error { return os.Remove(stats) },
+		"truncated": func() error { return os.Truncate(stats, 40) },
+		"garbage":   func() error { return os.WriteFile(stats, []byte(statsMagic+"\xff\xff\xff\xff"), 0o644) },
+	} {
+		if err := damage(); err != nil {
+			t.Fatal(err)
+		}
+		ix, rep, err := Open(ctx, dir, c2, false, nil)
+		if err != nil || rep.Built {
+			t.Fatalf("%s statistics: built=%v err=%v", name, rep.Built, err)
+		}
+		hits, err := ix.Search(ctx, "Tokyo pact", Options{})
+		ix.Close()
+		if err != nil || len(hits) != 1 {
+			t.Errorf("%s statistics: %v, %d hits", name, err, len(hits))
+		}
+		if err := newTermStatsFor(t, c2).write(stats); err != nil {
+			t.Fatal(err)
+		}
+	}
 	// An incomplete index (a build that was killed) is rebuilt, not opened.
 	os.Remove(filepath.Join(ix.Dir, completeMarker))
 	ix2, rep, err := Open(ctx, dir, c2, false, nil)
+	if err != nil || !rep.Built {
+		t.Errorf("an index without its completion marker must be rebuilt: built=%v err=%v", rep.Built, err)
+	}
 	if err == nil {
 		ix2.Close()
 	}
-	if rep.Built != true {
-		t.Errorf("an index without its completion marker must be rebuilt (err %v)", err)
+}
+
+func newTermStatsFor(t *testing.T, c *corpus.Corpus) *termStats {
+	t.Helper()
+	an, err := newTextAnalysis()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return newTermStats(c, an)
+}
+
+// What build stores is what Open reads back.
+func TestTermStats_RoundTrip(t *testing.T) {
+	c, err := corpus.Load(fstest.MapFS{
+		"a.txt": {Data: []byte("The Anglo-Japanese Alliance ended in 1923.\n\nGotō met Ioffe; Russia’s envoy stayed.\n")},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := newTermStatsFor(t, c)
+	path := filepath.Join(t.TempDir(), statsFile)
+	if err := s.write(path); err != nil {
+		t.Fatal(err)
+	}
+	r, err := readTermStats(path, c, s.an)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(r.terms, s.terms) || !slices.Equal(r.toks, s.toks) || !slices.Equal(r.off, s.off) || !slices.Equal(r.df, s.df) || r.avgLen != s.avgLen || len(r.surface) != len(s.surface) {
+		t.Error("the statistics read back differ")
+	}
+	for w, id := range s.surface {
+		if r.surface[w] != id {
+			t.Errorf("surface %q: %d, want %d", w, r.surface[w], id)
+		}
+	}
+	if _, ok := r.surface["goto"]; !ok {
+		t.Errorf("surface forms %v lack the folded goto", r.surface)
 	}
 }
 
@@ -263,33 +582,13 @@ func TestFoldTerm(t *testing.T) {
 	}
 }
 
-// BenchmarkSearch measures a search with reranking on the default corpus:
-// go test -bench Search -run '^$' ./retrieval
-func BenchmarkSearch(b *testing.B) {
-	ix := defaultIndex(b)
-	questions := []string{
-		"Who published the first complete Japanese translation of Das Kapital?",
-		"How did the prospect of war affect the émigrés' view of Japan?",
-		"What did Stalin tell Chiang Kai-shek about the size of his army?",
-		"Why did Japan refuse the non-aggression pact in 1931?",
-	}
-	ctx := context.Background()
-	i := 0
-	for b.Loop() {
-		if _, err := ix.Search(ctx, questions[i%len(questions)], Options{K: 10}); err != nil {
-			b.Fatal(err)
-		}
-		i++
-	}
-}
-
-// BenchmarkCite measures a fragment lookup: go test -bench Cite -run '^$' ./retrieval
-func BenchmarkCite(b *testing.B) {
-	ix := defaultIndex(b)
-	ctx := context.Background()
-	for b.Loop() {
-		if _, err := ix.Cite(ctx, "the road to Paris and London lay via the towns of", Scope{}, 1); err != nil {
-			b.Fatal(err)
+func TestSameRoot(t *testing.T) {
+	for _, tc := range []struct {
+		a, b string
+		want bool
+	}{{"british", "britain", true}, {"prosecution", "prosecutors", true}, {"war", "wars", false}, {"magnate", "tycoon", false}} {
+		if got := sameRoot(tc.a, tc.b); got != tc.want {
+			t.Errorf("sameRoot(%q, %q) = %v", tc.a, tc.b, got)
 		}
 	}
 }

@@ -17,8 +17,10 @@ import (
 // MaxQueryBytes caps a question; longer text is not a question but a paste.
 const MaxQueryBytes = 2000
 
-// candidates is how many bleve hits the reranker sees.
-const candidates = 200
+// candidates is how many bleve hits the reranker sees: on the development
+// questions, 50 to 3,000 rank the same, since bleve is asked with the
+// rerank's own weights.
+const candidates = 100
 
 // ErrEmptyQuery is returned for a query with no words.
 var ErrEmptyQuery = errors.New("the question has no words to search for")
@@ -45,7 +47,8 @@ type Hit struct {
 	Score     float64
 	// Sentence is the index of the sentence that best matches the query.
 	Sentence int
-	// Matches are the byte spans of the query's words in the text.
+	// Matches are the byte spans of the words that matched the question's
+	// (as written, in another spelling, or close in meaning).
 	Matches []corpus.Span
 }
 
@@ -69,15 +72,20 @@ func (ix *Index) Search(ctx context.Context, question string, opts Options) ([]H
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
+	sc := ix.newScorer(pq)
+	defer sc.release()
 	hits := make([]Hit, 0, len(res.Hits))
 	for _, h := range res.Hits {
 		p, ok := ix.corpus.Paragraph(h.ID)
 		if !ok {
 			continue // the index and corpus disagree; Open prevents this
 		}
-		hits = append(hits, ix.rerank(p, pq))
+		hits = append(hits, sc.rerank(p))
 	}
 	sort.SliceStable(hits, func(i, j int) bool {
+		if ti, tj := isLabel(hits[i].Paragraph.Kind), isLabel(hits[j].Paragraph.Kind); ti != tj {
+			return tj
+		}
 		if hits[i].Score != hits[j].Score {
 			return hits[i].Score > hits[j].Score
 		}
@@ -130,22 +138,27 @@ func (ix *Index) checkScope(s Scope) error {
 	return nil
 }
 
-// candidateQuery asks bleve for records sharing words with the question
-// (stemmed), with exact wording boosted, and the question's names in their
-// other romanisations, within the scope. Only match queries take user text:
-// they never parse query syntax.
+// candidateQuery asks bleve for the records holding the question's terms
+// (its words, the other spellings of its names, the words close in
+// meaning to its rare words), each boosted by the most it can earn in the
+// rerank, within the scope. The terms are already analysed, so no user
+// text reaches a query parser. A term in more than a tenth of the records
+// is left out when rarer ones remain: it would make bleve visit most of
+// the index for candidates it would not rank high, and the rerank still
+// counts it.
 func (ix *Index) candidateQuery(pq *preparedQuery, scope Scope) query.Query {
-	m := bleve.NewMatchQuery(pq.text)
-	m.SetField(fieldText)
-	p := bleve.NewMatchPhraseQuery(pq.text)
-	p.SetField(fieldExact)
-	p.SetBoost(3)
-	disj := []query.Query{m, p}
-	for _, alt := range pq.variants {
-		a := bleve.NewMatchPhraseQuery(alt)
-		a.SetField(fieldText)
-		a.SetBoost(2)
-		disj = append(disj, a)
+	limit := int32(ix.stats.records()/10 + 1)
+	var disj []query.Query
+	for pass := 0; pass < 2 && len(disj) == 0; pass++ {
+		for _, t := range pq.terms {
+			if pass == 0 && ix.stats.df[t.id] > limit {
+				continue
+			}
+			tq := bleve.NewTermQuery(ix.stats.terms[t.id])
+			tq.SetField(fieldText)
+			tq.SetBoost(t.best)
+			disj = append(disj, tq)
+		}
 	}
 	return ix.scoped(bleve.NewDisjunctionQuery(disj...), scope)
 }
@@ -166,121 +179,4 @@ func keywordQuery(field, value string) query.Query {
 	t := bleve.NewTermQuery(value)
 	t.SetField(field)
 	return t
-}
-
-// preparedQuery is a question made ready once for candidates and rerank:
-// its text, the other spellings of the names it uses, and the analysed
-// terms of both, each once, with their weights.
-type preparedQuery struct {
-	text     string
-	variants []string
-	terms    []string
-	idf      []float64
-	total    float64
-}
-
-func (ix *Index) prepare(q string) *preparedQuery {
-	pq := &preparedQuery{text: q, variants: ix.aliasVariants(q)}
-	add := func(s string) {
-		for _, t := range ix.stats.analyze(s) {
-			if pq.index(t.term) < 0 {
-				w := ix.stats.idf(t.term)
-				pq.terms = append(pq.terms, t.term)
-				pq.idf = append(pq.idf, w)
-				pq.total += w
-			}
-		}
-	}
-	add(q)
-	for _, alt := range pq.variants {
-		add(alt)
-	}
-	return pq
-}
-
-// index is the position of term among the query's terms, or -1. Questions
-// have few terms, so a scan beats a map.
-func (q *preparedQuery) index(term string) int {
-	for i, t := range q.terms {
-		if t == term {
-			return i
-		}
-	}
-	return -1
-}
-
-// counts is the frequency of each query term in toks.
-func (q *preparedQuery) counts(toks []token) []int {
-	tf := make([]int, len(q.terms))
-	for _, t := range toks {
-		if k := q.index(t.term); k >= 0 {
-			tf[k]++
-		}
-	}
-	return tf
-}
-
-// rerank scores one candidate: BM25 with true lengths, times the share of
-// the question's weight that its best sentence holds (answers sit in one
-// sentence), times a prior by kind (headings and captions never outrank
-// prose; notes yield to the body).
-func (ix *Index) rerank(p *corpus.Paragraph, q *preparedQuery) Hit {
-	toks := ix.stats.tokens[p.ID]
-	h := Hit{Paragraph: p}
-	tf := make([]int, len(q.terms))
-	best, bestIdx := 0.0, 0
-	si, cover, seen := 0, 0.0, uint64(0)
-	for _, t := range toks {
-		for si < len(p.Sentences) && t.start >= p.Sentences[si].End {
-			if cover > best {
-				best, bestIdx = cover, si
-			}
-			si, cover, seen = si+1, 0, 0
-		}
-		k := q.index(t.term)
-		if k < 0 {
-			continue
-		}
-		tf[k]++
-		h.Matches = append(h.Matches, corpus.Span{Start: t.start, End: t.end})
-		if bit := uint64(1) << (k % 64); seen&bit == 0 {
-			seen |= bit
-			cover += q.idf[k]
-		}
-	}
-	if cover > best {
-		best, bestIdx = cover, si
-	}
-	h.Sentence = min(bestIdx, max(len(p.Sentences)-1, 0))
-	coverage := 0.0
-	if q.total > 0 {
-		coverage = best / q.total
-	}
-	h.Score = ix.stats.bm25(tf, len(toks), q) * (0.5 + coverage) * kindPrior(p.Kind)
-	if p.Kind == corpus.KindBlockQuote {
-		// A block quote is attributed in its lead-in ("…the British reply
-		// of 1937 said:"): a question about who said it and when matches
-		// there.
-		if lead, ok := ix.leadIns[p.ID]; ok {
-			h.Score += leadInWeight * ix.stats.bm25(q.counts(ix.stats.tokens[lead]), len(ix.stats.tokens[lead]), q)
-		}
-	}
-	return h
-}
-
-// leadInWeight is how much of its lead-in's relevance a block quote borrows.
-const leadInWeight = 0.5
-
-func kindPrior(k corpus.Kind) float64 {
-	switch k {
-	case corpus.KindHeading:
-		return 0.3
-	case corpus.KindCaption:
-		return 0.4
-	case corpus.KindNote:
-		return 0.8
-	case corpus.KindEpigraph:
-		return 0.9
-	}
-	return 1
 }

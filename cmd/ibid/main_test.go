@@ -218,3 +218,26 @@ func TestRun_ChatReadsAScriptAndKeepsTheConversation(t *testing.T) {
 		}
 	}
 }
+
+func TestRun_IndexSaysWhatItBuilt(t *testing.T) {
+	data := t.TempDir()
+	out, err := runIbid(t, nil, "--data", data, "index")
+	if err != nil || !strings.Contains(out, "built the search index of") || !strings.Contains(out, filepath.Join(data, "index-")) || !strings.Contains(out, " MB)") {
+		t.Errorf("index: %v\n%s", err, out)
+	}
+	if _, err := runIbid(t, nil, "--data", data, "index", "extra"); err == nil {
+		t.Error("index takes no arguments")
+	}
+}
+
+func TestProgressBar_RedrawsOneLine(t *testing.T) {
+	var b bytes.Buffer
+	bar := progressBar(&b)
+	bar(500, 2000)
+	bar(2000, 2000)
+	want := "\rindexing [#######.......................] 500/2000 records" +
+		"\rindexing [##############################] 2000/2000 records\n"
+	if b.String() != want {
+		t.Errorf("got %q\nwant %q", b.String(), want)
+	}
+}

@@ -15,22 +15,35 @@ import (
 	"github.com/ibidbot/ibid/retrieval"
 )
 
-// openIndex loads the corpus and opens its index, building it on first use.
+// openIndex loads the corpus and opens its index, building it on first use
+// with a progress bar when stderr is a terminal.
 func (e *env) openIndex(ctx context.Context, force bool) (*retrieval.Index, retrieval.BuildReport, error) {
 	c, _, err := e.loadCorpus()
 	if err != nil {
 		return nil, retrieval.BuildReport{}, err
 	}
-	progress := func(done, total int) {}
+	var progress retrieval.Progress
 	if isTerminal(e.stderr) {
-		progress = func(done, total int) {
-			fmt.Fprintf(e.stderr, "\rindexing %d/%d records", done, total)
-			if done == total {
-				fmt.Fprintln(e.stderr)
-			}
-		}
+		progress = progressBar(e.stderr)
 	}
 	return retrieval.Open(ctx, e.cfg.DataDir, c, force, progress)
+}
+
+// progressBar draws "indexing [#####.....] 1500/2869 records" on one line,
+// redrawn in place, and ends the line when done. A build takes about a
+// second, so a plain line beats a dependency.
+func progressBar(w io.Writer) retrieval.Progress {
+	const width = 30
+	return func(done, total int) {
+		filled := width
+		if total > 0 {
+			filled = width * done / total
+		}
+		fmt.Fprintf(w, "\rindexing [%s%s] %d/%d records", strings.Repeat("#", filled), strings.Repeat(".", width-filled), done, total)
+		if done >= total {
+			fmt.Fprintln(w)
+		}
+	}
 }
 
 // isTerminal reports whether w is a terminal, where a progress line helps.
@@ -52,7 +65,8 @@ func (e *env) indexCmd(ctx context.Context, args []string) error {
 		return err
 	}
 	defer ix.Close()
-	fmt.Fprintf(e.stdout, "indexed %d records into %s in %s\n", rep.Records, rep.Dir, rep.Took.Round(time.Millisecond))
+	fmt.Fprintf(e.stdout, "built the search index of %d records in %s: %s (%.1f MB)\n",
+		rep.Records, rep.Took.Round(time.Millisecond), rep.Dir, float64(rep.Bytes)/(1<<20))
 	return nil
 }
 
