@@ -432,12 +432,3 @@ func opensWithConjunction(sentence string) bool {
 	}
 	return false
 }
-
-// CiteID returns a record's whole text as a quote, for /cite by paragraph ID.
-func (ix *Index) CiteID(id string) (Quote, error) {
-	p, ok := ix.corpus.Paragraph(strings.TrimSpace(id))
-	if !ok {
-		return Quote{}, fmt.Errorf("no paragraph with ID %q", id)
-	}
-	return Quote{Paragraph: p, Start: 0, End: len(p.Text), Confidence: 1, Exact: true}, nil
-}

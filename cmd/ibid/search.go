@@ -148,7 +148,7 @@ type citeJSON struct {
 	Exact       bool    `json:"exact"`
 }
 
-func quoteJSON(qs []retrieval.Quote) citeJSON {
+func quoteJSON(qs []bot.Excerpt) citeJSON {
 	if len(qs) == 0 {
 		return citeJSON{}
 	}
@@ -161,16 +161,15 @@ func (e *env) citeCmd(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	ix, _, err := e.openIndex(ctx, false)
+	b, ix, err := e.openBot(ctx)
 	if err != nil {
 		return err
 	}
 	defer ix.Close()
-	// A paragraph ID cites the whole paragraph; anything else is a fragment.
-	var qs []retrieval.Quote
-	if q, idErr := ix.CiteID(a.text); idErr == nil {
-		qs = []retrieval.Quote{q}
-	} else if qs, err = ix.Cite(ctx, a.text, retrieval.Scope{Doc: a.doc}, 1); err != nil {
+	// A paragraph ID (or ID#N) cites that paragraph (or sentence); anything
+	// else is a remembered fragment.
+	qs, err := b.Cite(ctx, a.text, bot.Scope{Doc: a.doc}, 1)
+	if err != nil {
 		return err
 	}
 	if a.json {
@@ -265,7 +264,7 @@ func (e *env) evalCmd(ctx context.Context, args []string) error {
 			r.Hits = hitsJSON(hits)
 		}
 		t0 = time.Now()
-		quotes, err := ix.Cite(ctx, strings.TrimPrefix(strings.TrimSpace(q.Question), "/cite "), retrieval.Scope{}, 1)
+		quotes, err := b.Cite(ctx, strings.TrimPrefix(strings.TrimSpace(q.Question), "/cite "), bot.Scope{}, 1)
 		r.MS["cite"] = float64(time.Since(t0).Microseconds()) / 1000
 		if err == nil {
 			r.Cite = quoteJSON(quotes)
