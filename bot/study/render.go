@@ -155,14 +155,28 @@ func (s *Service) Transcript(ctx context.Context, session int64) (string, error)
 	if err != nil {
 		return "", err
 	}
-	qs, err := s.store.Questions(ctx, session)
+	qs, rounds, err := s.contents(ctx, session)
 	if err != nil {
 		return "", err
+	}
+	return s.transcript(sess, qs, rounds), nil
+}
+
+// contents loads a session's questions and quiz rounds.
+func (s *Service) contents(ctx context.Context, session int64) ([]Question, []Round, error) {
+	qs, err := s.store.Questions(ctx, session)
+	if err != nil {
+		return nil, nil, err
 	}
 	rounds, err := s.store.Rounds(ctx, session)
 	if err != nil {
-		return "", err
+		return nil, nil, err
 	}
+	return qs, rounds, nil
+}
+
+// transcript renders a session already loaded.
+func (s *Service) transcript(sess Session, qs []Question, rounds []Round) string {
 	cited := map[string]bool{}
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Study session: %s\n\n", sess.Topic)
@@ -230,5 +244,5 @@ func (s *Service) Transcript(ctx context.Context, session int64) (string, error)
 	if n == 0 {
 		b.WriteString("No work was cited.\n")
 	}
-	return b.String(), nil
+	return b.String()
 }

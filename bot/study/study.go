@@ -345,11 +345,7 @@ func (s *Service) Status(ctx context.Context, channel string, who Actor) (Reply,
 	if err != nil {
 		return Reply{}, err
 	}
-	qs, err := s.store.Questions(ctx, sess.ID)
-	if err != nil {
-		return Reply{}, err
-	}
-	rounds, err := s.store.Rounds(ctx, sess.ID)
+	qs, rounds, err := s.contents(ctx, sess.ID)
 	if err != nil {
 		return Reply{}, err
 	}
@@ -410,18 +406,12 @@ func (s *Service) End(ctx context.Context, channel string, who Actor) (Reply, er
 	if !changed {
 		return Reply{}, ErrNoSession
 	}
-	qs, err := s.store.Questions(ctx, sess.ID)
+	qs, rounds, err := s.contents(ctx, sess.ID)
 	if err != nil {
 		return Reply{}, err
 	}
-	rounds, err := s.store.Rounds(ctx, sess.ID)
-	if err != nil {
-		return Reply{}, err
-	}
-	t, err := s.Transcript(ctx, sess.ID)
-	if err != nil {
-		return Reply{}, err
-	}
+	sess.Ended = now
+	t := s.transcript(sess, qs, rounds)
 	count := map[Status]int{}
 	for _, q := range qs {
 		count[q.Status]++
