@@ -1,6 +1,7 @@
 package retrieval
 
 import (
+	"math"
 	"slices"
 	"sync"
 
@@ -129,10 +130,30 @@ func (ix *Index) prepare(q string) *preparedQuery {
 		if len(typed) == 0 {
 			continue
 		}
-		sum := 0.0
-		for _, st := range typed {
-			_, idf := term(st)
-			sum += idf
+		// A name is one concept: its weight is its own rarity, not the
+		// sum of its words' (which overcounts, as they come together).
+		// Records naming it in some spelling are at least as many as name
+		// it in the commonest one, which are at most as many as hold that
+		// spelling's rarest word: the least, over the spellings the corpus
+		// uses, of the greatest idf among a spelling's words.
+		sum := math.Inf(1)
+		for _, name := range append([]string{m.typed}, m.others...) {
+			most, all := 0.0, true
+			for _, st := range partsOnly(s.an.analyze(name)) {
+				k, idf := term(st)
+				all = all && k >= 0
+				most = max(most, idf)
+			}
+			if all {
+				sum = min(sum, most)
+			}
+		}
+		if math.IsInf(sum, 1) {
+			sum = 0
+			for _, st := range typed {
+				_, idf := term(st)
+				sum += idf
+			}
 		}
 		sl := slot{weight: sum}
 		for _, name := range append([]string{m.typed}, m.others...) {

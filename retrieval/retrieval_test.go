@@ -226,6 +226,14 @@ func TestPrepare_OneSlotPerConcept(t *testing.T) {
 			t.Errorf("%q: %d slots, first with %d spellings; want %d, %d", tc.q, len(pq.slots), len(pq.slots[0].spellings), tc.slots, tc.spellings)
 		}
 	}
+	// A name weighs as one concept, as rare as its commonest spelling, not
+	// as the sum of its words: "Young Marshal" counts no more than
+	// "Xueliang", which is how the corpus mostly names him.
+	pq0 := ix.prepare("the Young Marshal")
+	xueliang := ix.stats.idf(ix.stats.df[ix.stats.ids["xueliang"]])
+	if w := pq0.slots[0].weight; w > xueliang+1e-9 {
+		t.Errorf("Young Marshal weighs %.2f, more than xueliang's idf %.2f", w, xueliang)
+	}
 	// A rare word brings its relatives the corpus uses: "magnate" is not in
 	// the corpus, "industrialist" is.
 	pq := ix.prepare("magnate")
