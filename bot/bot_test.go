@@ -300,6 +300,7 @@ func TestFormatText_Golden(t *testing.T) {
 		"Who published the first complete Japanese translation of Das Kapital?",
 		"According to the notes, how large a bribe did Russia pay Li Hongzhang?",
 		"When did Doolittle bomb Tokyo?",
+		"How did the Soviet government newspaper characterize the Kellogg pact that Tokyo trusted so much?", // two passages answer about equally well: both quoted
 	} {
 		a, err := b.Ask(context.Background(), q, Scope{}, nil, nil)
 		if err != nil {

@@ -18,8 +18,10 @@ const (
 	// rankWeight is how much the retrieval order counts against sentence
 	// coverage when picking the window.
 	rankWeight = 0.25
-	// secondQuoteRatio: a second passage is quoted only when its window
-	// scores nearly as well as the first and holds an answer itself.
+	// secondQuoteRatio: a second passage is quoted when its window scores
+	// nearly as well as the first and holds an answer itself: when two
+	// passages answer about equally well, the reader sees both rather than
+	// the bot's guess between them.
 	secondQuoteRatio = 0.9
 	// focusWaiver: a window covering this much of the question answers it
 	// even if it does not use the question's focus noun.
@@ -93,7 +95,7 @@ func (b *Bot) extractive(q question, passages []Passage) Answer {
 	a.Quotes = []Quote{b.quoteWindow(w)}
 	for i, o := range best {
 		if i != first && o.holds && o.coverage >= minCoverage && o.score >= secondQuoteRatio*w.score &&
-			o.paragraph != w.paragraph && !w.holds {
+			o.paragraph != w.paragraph {
 			a.Quotes = append(a.Quotes, b.quoteWindow(o))
 			break
 		}
