@@ -76,7 +76,22 @@ func (b *Bot) Ask(ctx context.Context, text string, scope Scope, conv *Conversat
 		return Answer{}, fmt.Errorf("search: %w", err)
 	}
 	q := analyse(resolved, b.vocab)
-	a := b.extractive(q, passages)
+	var a Answer
+	if subject, ok := b.definitionSubject(resolved); ok {
+		intro, found, err := b.findIntroduction(ctx, subject, scope)
+		if err != nil {
+			return Answer{}, fmt.Errorf("search: %w", err)
+		}
+		if found {
+			intro.passage.Sentence = intro.sentence
+			passages = withFirst(intro.passage, passages)
+			passages = passages[:min(len(passages), passagesConsidered)]
+			a = b.defineAnswer(intro, passages)
+		}
+	}
+	if len(a.Quotes) == 0 {
+		a = b.extractive(q, passages)
+	}
 	if b.model != nil && len(passages) > 0 {
 		if m, err := b.modelAnswer(ctx, q, passages, onLead); err != nil {
 			a.FallbackReason = err.Error()

@@ -121,6 +121,11 @@ func TestAsk_AnswersFromTheRightParagraph(t *testing.T) {
 		{"why did moscow refuse japanese immigrants", "kuromiya2023:ch2:p80:1", "security risk"},
 		{"In which city was the Far Eastern Republic founded?", "kuromiya2023:", "Verkhneudinsk"},
 		{"goto kopp immigration plan unemployed", "linkhoeva2020-ch3:67", "two million unemployed"}, // no macron, no capitals
+		// "Who was X?" quotes where the book introduces X, not where the
+		// name is most repeated; an epithet finds the name it stands for.
+		{"Who was Kuhara?", "kuromiya2023:intro:p17:2", "industrialist who founded"},
+		{"who was goto shinpei", "kuromiya2023:ch2:p82:3", "minister of foreign affairs"},
+		{"Who was the Young Marshal?", "kuromiya2023:", "Zhang Xueliang (張學良, 1901–2001)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.question, func(t *testing.T) {

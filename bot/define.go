@@ -1,0 +1,199 @@
+package bot
+
+import (
+	"context"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/ibidbot/ibid/corpus"
+)
+
+// "Who was Kuhara?" asks for the place where the corpus introduces its
+// subject, which is seldom where the name is most often repeated: a history
+// introduces a person once, with life dates or an apposition ("Kuhara
+// Fusanosuke (久原房之助, 1869–1965) was one such example. An affluent and
+// powerful industrialist …"), and then uses the bare name for chapters. So
+// such questions look past the best-matching passages for that sentence.
+
+// definitionQuestion matches "who was X", "what is X", "who's X", "tell me
+// about X"; the subject is group 1.
+var definitionQuestion = regexp.MustCompile(`(?i)^\s*(?:(?:who|what)(?:\s+(?:was|is|were|are)|'s|’s)|tell\s+me\s+about)\s+(?:the\s+)?(.+?)[\s?.!]*$`)
+
+const (
+	// maxSubjectWords: longer subjects are descriptions ("the radio
+	// operator of Sorge's ring"), which the ordinary answerer handles.
+	maxSubjectWords = 5
+	// introSearch is how many passages naming the subject are searched for
+	// its introduction.
+	introSearch = 50
+	// shortIntro: an introducing sentence of fewer words ("… was one such
+	// example.") is quoted with the sentence after it.
+	shortIntro = 20
+)
+
+// introFollows is what follows a name where it is introduced: optional
+// parentheses (another spelling, the name in its own script) and then life
+// dates "(1869–1965)", "(久原房之助, 1869–1965)", "(b. 1902)"; group 1 is
+// set when dates were found.
+var (
+	lifeDates  = regexp.MustCompile(`^\s*(?:\([^()]*\)\s*)?(\((?:[^()]*?,\s*)?(?:c\.\s*|b\.\s*|born\s+)?\d{3,4}\s*(?:[–—-]\s*(?:\d{2,4}|\?)?)?\s*\))`)
+	apposition = regexp.MustCompile(`^\s*(?:\([^()]*\)\s*)*(?:,\s*(?:a|an|the|then|who|one|later)\b|\s+(?:was|is|had\s+been|became)\s+(?:a|an|the|one)\b)`)
+)
+
+// definitionSubject returns the spellings of what a definitional question
+// asks about (the words typed, then the manifest's other names for it),
+// when it is one and the corpus knows every word of it.
+func (b *Bot) definitionSubject(text string) ([][]token, bool) {
+	m := definitionQuestion.FindStringSubmatch(text)
+	if m == nil {
+		return nil, false
+	}
+	subject := tokens(m[1])
+	if len(subject) == 0 || len(subject) > maxSubjectWords {
+		return nil, false
+	}
+	for _, t := range subject {
+		if !b.vocab.known(t.term) && !b.aliasWords[t.term] {
+			return nil, false // unknown: the ordinary answerer refuses
+		}
+	}
+	spellings := [][]token{subject}
+	for _, names := range b.corpus.Aliases {
+		if slices.ContainsFunc(names, func(n string) bool { return sameWords(tokens(n), subject) }) {
+			for _, n := range names {
+				if t := tokens(n); !sameWords(t, subject) {
+					spellings = append(spellings, t)
+				}
+			}
+		}
+	}
+	return spellings, true
+}
+
+func sameWords(a, b []token) bool {
+	return len(a) == len(b) && startsWith(a, b)
+}
+
+// introduction is the sentence that introduces a subject, and how surely.
+type introduction struct {
+	passage  Passage
+	sentence int
+	score    int // 2 for life dates, 1 for an apposition, 3 for both
+}
+
+// findIntroduction searches the passages naming the subject, in any of its
+// spellings, for the sentence introducing it: the best-marked, in the body rather than a note, and
+// else the best-ranked.
+func (b *Bot) findIntroduction(ctx context.Context, spellings [][]token, scope Scope) (introduction, bool, error) {
+	var query []string
+	for _, sp := range spellings {
+		for _, t := range sp {
+			query = append(query, t.raw)
+		}
+	}
+	found, err := b.search.Search(ctx, strings.Join(query, " "), scope, introSearch)
+	if err != nil {
+		return introduction{}, false, err
+	}
+	var best introduction
+	ok := false
+	for _, p := range found {
+		if !answers(p.Paragraph.Kind) {
+			continue
+		}
+		for i := range p.Paragraph.Sentences {
+			score := 0
+			for _, sp := range spellings {
+				score = max(score, introScore(p.Paragraph.Sentence(i), sp))
+			}
+			if score == 0 {
+				continue
+			}
+			c := introduction{passage: p, sentence: i, score: score}
+			if !ok || better(c, best) {
+				best, ok = c, true
+			}
+		}
+	}
+	return best, ok, nil
+}
+
+// better orders introductions: body before notes (a note's name is mostly
+// an author's or a title's), then the surer mark; the first found wins ties.
+func better(a, b introduction) bool {
+	aBody, bBody := a.passage.Paragraph.Kind != corpus.KindNote, b.passage.Paragraph.Kind != corpus.KindNote
+	if aBody != bBody {
+		return aBody
+	}
+	return a.score > b.score
+}
+
+// introScore tells whether sentence introduces subject: the subject's words
+// in order (the start of a longer name: "Kuhara" in "Kuhara Fusanosuke"),
+// then life dates or an apposition after the full name.
+func introScore(sentence string, subject []token) int {
+	toks := tokens(sentence)
+	best := 0
+	for i := 0; i+len(subject) <= len(toks); i++ {
+		if !startsWith(toks[i:], subject) || !toks[i].capitalised() {
+			continue
+		}
+		// The rest of the name: capitalised words right after.
+		end := i + len(subject)
+		for end < len(toks) && end < i+len(subject)+3 && toks[end].capitalised() && onlySpaceBetween(sentence, toks[end-1], toks[end]) {
+			end++
+		}
+		rest := sentence[toks[end-1].end:]
+		score := 0
+		if lifeDates.MatchString(rest) {
+			score += 2
+			rest = rest[len(lifeDates.FindString(rest)):]
+		}
+		if apposition.MatchString(rest) {
+			score++
+		}
+		best = max(best, score)
+	}
+	return best
+}
+
+func startsWith(toks, subject []token) bool {
+	for k, s := range subject {
+		if toks[k].term != s.term {
+			return false
+		}
+	}
+	return true
+}
+
+// onlySpaceBetween reports whether two tokens are words of one name, not
+// separated by punctuation.
+func onlySpaceBetween(s string, a, b token) bool {
+	return strings.TrimSpace(s[a.end:b.start]) == ""
+}
+
+// defineAnswer quotes the introduction: the sentence, and the one after it
+// when it is short.
+func (b *Bot) defineAnswer(intro introduction, considered []Passage) Answer {
+	p := intro.passage.Paragraph
+	last := intro.sentence
+	if last+1 < len(p.Sentences) && len(tokens(p.Sentence(last))) < shortIntro {
+		last++
+	}
+	q := b.quoteWindow(window{paragraph: p, first: intro.sentence, last: last})
+	a := Answer{Mode: ModeExtractive, Considered: considered, Quotes: []Quote{q}}
+	a.Lead = leadFor(a.Quotes)
+	return a
+}
+
+// withFirst returns passages with p first and not repeated.
+func withFirst(p Passage, passages []Passage) []Passage {
+	out := []Passage{p}
+	for _, o := range passages {
+		if o.Paragraph != p.Paragraph {
+			out = append(out, o)
+		}
+	}
+	return out
+}
