@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -42,10 +44,33 @@ func init() {
 		monday tuesday wednesday thursday friday saturday sunday the this that these those there their they then when where
 		what which while with from into after before during although however moreover thus hence since until unless also
 		both each every some many most much such other another first second third his her its our your mr mrs dr
-		article chapter section volume part page note ibid`) {
+		article chapter section volume part page note ibid north south east west`) {
 		notNames[w] = true
 	}
 }
+
+// reference ends the text before a number that only locates something
+// ("see p. 209", "no. 4", "vol. 2"): nothing to learn by guessing it.
+var reference = regexp.MustCompile(`(?i)\b(?:pp?|nos?|vols?|chs?|n|art)\.\s*(?:\d+[–-]?\d*,\s*)*$`)
+
+// adjectival reports whether a capitalised word is a nationality or other
+// adjective ("Confucian", "Eastern", "Japanese"), which reads as no kind of
+// answer beside names.
+func adjectival(w string) bool {
+	lw := strings.ToLower(w)
+	for _, suf := range []string{"ese", "ian", "ern", "ist", "ish", "ic", "ean"} {
+		if strings.HasSuffix(lw, suf) {
+			return true
+		}
+	}
+	return false
+}
+
+// articles come before a name used as an adjective ("the Soviet side").
+var articles = map[string]bool{"the": true, "a": true, "an": true, "The": true, "A": true, "An": true}
+
+// placeWords come before a place ("in Mukden", "to Harbin").
+var placeWords = map[string]bool{"in": true, "at": true, "from": true, "to": true, "near": true, "via": true, "toward": true, "towards": true, "across": true, "into": true}
 
 // word is a candidate blank: byte offsets into the paragraph's text.
 type word struct {
@@ -81,9 +106,9 @@ func blankCandidates(p *corpus.Paragraph, sent corpus.Span) []word {
 		switch {
 		case isYear(w.text):
 			w.kind = KindDate
-		case unicode.IsDigit(r) && allDigits(w.text) && len(w.text) >= 2: // single digits are mostly list markers
+		case unicode.IsDigit(r) && allDigits(w.text) && len(w.text) >= 2 && !reference.MatchString(s[:w.start-sent.Start]): // single digits are mostly list markers
 			w.kind = KindNumber
-		case unicode.IsUpper(r) && !opening && utf8.RuneCountInString(w.text) >= 4 && !notNames[fold(w.text)] && restLower(w.text) &&
+		case unicode.IsUpper(r) && !opening && utf8.RuneCountInString(w.text) >= 4 && !notNames[fold(w.text)] && restLower(w.text) && !adjectival(w.text) &&
 			!strings.HasSuffix(w.text, "’s") && !strings.HasSuffix(w.text, "'s") && !joined(i):
 			w.kind = KindName
 		default:
@@ -197,7 +222,45 @@ func makeRounds(c *corpus.Corpus, sc bot.Scope, session int64, next, n int, used
 			}
 		}
 	}
-	isName := func(w word) bool { return w.kind != KindName || !lower[fold(w.text)] }
+	var isName func(w word) bool
+	// A name that mostly follows "in", "to", "from" … is a place; the
+	// others are mostly people. Distractors come from the same class, so
+	// that "Vladivostok" is not offered against three men.
+	// A name used like an adjective ("the Soviet government") is not one
+	// to guess, nor is a word used once (a foreign title, a coinage).
+	uses, asPlace, asModifier := map[string]int{}, map[string]int{}, map[string]int{}
+	for p := range c.All {
+		if inScope(p, sc) {
+			ws := words(p.Text)
+			for i, w := range ws {
+				if r, _ := utf8.DecodeRuneInString(w.text); unicode.IsUpper(r) {
+					f := fold(w.text)
+					uses[f]++
+					if i > 0 && placeWords[ws[i-1].text] {
+						asPlace[f]++
+					}
+					if i > 0 && i+1 < len(ws) && articles[ws[i-1].text] {
+						if r, _ := utf8.DecodeRuneInString(ws[i+1].text); unicode.IsLower(r) {
+							asModifier[f]++
+						}
+					}
+				}
+			}
+		}
+	}
+	isName = func(w word) bool {
+		if w.kind != KindName {
+			return true
+		}
+		f := fold(w.text)
+		return !lower[f] && uses[f] >= 2 && 3*asModifier[f] < uses[f] && !strings.ContainsAny(w.text, "-‐")
+	}
+	class := func(w word) BlankKind {
+		if w.kind == KindName && uses[fold(w.text)] > 0 && 3*asPlace[fold(w.text)] >= uses[fold(w.text)] {
+			return "place"
+		}
+		return w.kind
+	}
 	pools := map[BlankKind][]string{}
 	seen := map[BlankKind]map[string]bool{}
 	var cands []candidate
@@ -208,12 +271,13 @@ func makeRounds(c *corpus.Corpus, sc bot.Scope, session int64, next, n int, used
 		for _, sent := range p.Sentences {
 			ws := slices.DeleteFunc(blankCandidates(p, sent), func(w word) bool { return !isName(w) })
 			for _, w := range ws {
-				if seen[w.kind] == nil {
-					seen[w.kind] = map[string]bool{}
+				k := class(w)
+				if seen[k] == nil {
+					seen[k] = map[string]bool{}
 				}
-				if f := fold(w.text); !seen[w.kind][f] {
-					seen[w.kind][f] = true
-					pools[w.kind] = append(pools[w.kind], w.text)
+				if f := fold(w.text); !seen[k][f] {
+					seen[k][f] = true
+					pools[k] = append(pools[k], w.text)
 				}
 			}
 			if l := sent.End - sent.Start; l < 60 || l > 320 || used[p.ID] {
@@ -233,7 +297,7 @@ func makeRounds(c *corpus.Corpus, sc bot.Scope, session int64, next, n int, used
 		if used[cd.p.ID] {
 			continue
 		}
-		ds := distractors(rng, pools[cd.w.kind], cd)
+		ds := distractors(rng, pools[class(cd.w)], cd)
 		if len(ds) < len(choiceLetters)-1 {
 			continue
 		}
@@ -255,7 +319,19 @@ func distractors(rng *rand.Rand, pool []string, cd candidate) []string {
 	answer := fold(cd.w.text)
 	var out []string
 	picked := map[string]bool{}
-	for _, i := range rng.Perm(len(pool)) {
+	order := rng.Perm(len(pool))
+	if cd.w.kind == KindDate {
+		// Years near the answer: a choice sixty years off gives it away.
+		year, _ := strconv.Atoi(cd.w.text)
+		far := func(i int) int {
+			y, _ := strconv.Atoi(pool[i])
+			return max(0, abs(y-year)-dateSpread)
+		}
+		slices.SortStableFunc(order, func(a, b int) int { return far(a) - far(b) })
+		// None at all from another age: the round is skipped instead.
+		order = slices.DeleteFunc(order, func(i int) bool { return far(i) > 3*dateSpread })
+	}
+	for _, i := range order {
 		w := pool[i]
 		f := fold(w)
 		if f == answer || picked[f] || strings.Contains(sentence, f) {
@@ -269,6 +345,12 @@ func distractors(rng *rand.Rand, pool []string, cd candidate) []string {
 	}
 	return out
 }
+
+// dateSpread is how far from the answer, in years, a date's distractors are
+// preferably taken.
+const dateSpread = 15
+
+func abs(n int) int { return max(n, -n) }
 
 // Quiz opens rounds quiz rounds (1 to MaxRounds; 0 means 3). Moderators
 // only. Each round is posted with its choices as buttons.

@@ -6,6 +6,8 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -223,6 +225,31 @@ func TestService_QuizBlankIsTheHiddenWord(t *testing.T) {
 			}
 			if kindOf(hidden) != rd.Kind {
 				t.Errorf("round %d: hidden %q is not a %s", rd.Number, hidden, rd.Kind)
+			}
+			checkWorthGuessing(t, rd, p.Text[:rd.Blank[0]])
+		}
+	}
+}
+
+// checkWorthGuessing fails rounds a member learns nothing from: a page
+// number ("see p. _____"), years so far apart the answer stands out, or
+// adjectives offered as names ("Confucian", "Eastern").
+func checkWorthGuessing(t *testing.T, rd study.Round, before string) {
+	t.Helper()
+	if rd.Kind == study.KindNumber && regexp.MustCompile(`(?i)\b(pp?|nos?|vols?)\.\s*$`).MatchString(before) {
+		t.Errorf("round %d hides a page or volume number: %q_____", rd.Number, before[max(0, len(before)-30):])
+	}
+	for _, c := range rd.Choices {
+		switch rd.Kind {
+		case study.KindDate:
+			y, _ := strconv.Atoi(c)
+			answer, _ := strconv.Atoi(rd.Choices[rd.Correct])
+			if y-answer > 60 || answer-y > 60 {
+				t.Errorf("round %d: year %d offered against %d", rd.Number, y, answer)
+			}
+		case study.KindName:
+			if regexp.MustCompile(`(ese|ian|ern)$`).MatchString(c) {
+				t.Errorf("round %d: adjective %q offered as a name", rd.Number, c)
 			}
 		}
 	}
