@@ -4,11 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -484,13 +482,18 @@ func (a *Adapter) studyJob(c *studyCall, what string, op func(ctx context.Contex
 			} else {
 				a.log.Warn("study action failed", "what", what, "err", err)
 			}
-			a.tellStudy(c, []message{{content: studyErrorText(err)}}, nil, nil)
-		} else if err := a.sendStudyReply(c, r); err != nil {
+			err = a.tellStudy(c, []message{{content: studyErrorText(err)}}, nil, nil)
+		} else {
+			err = a.sendStudyReply(c, r)
+		}
+		if err != nil {
 			a.log.Warn("could not send a study reply", "what", what, "err", err)
 		}
 		a.study.recent.put(c.channel+"/"+user(c.i).ID, recentInteraction{i: c.i, at: c.received})
 	}); err != nil {
-		a.tellStudy(c, []message{{content: userMessage(err)}}, nil, nil)
+		if err := a.tellStudy(c, []message{{content: userMessage(err)}}, nil, nil); err != nil {
+			a.log.Warn("could not tell a member the bot is busy", "err", err)
+		}
 	}
 }
 
@@ -612,15 +615,21 @@ func (a *Adapter) sendStudyReply(c *studyCall, r study.Reply) error {
 				discordgo.Button{Label: "Reveal answers", Style: discordgo.SecondaryButton, CustomID: revealID},
 			}}}
 		}
-		if err := a.postStudy(c.channel, a.studyMessages(r.Public), comps, file); err != nil {
+		err := a.postStudy(c.channel, a.studyMessages(r.Public), comps, file)
+		for _, it := range r.Items {
+			if err == nil {
+				err = a.postStudy(c.channel, a.studyMessages(it.Text), studyButtons(it.Actions), nil)
+			}
+		}
+		if err != nil {
+			// The action took effect (an approval is recorded as posted), so
+			// the moderator must know the post did not reach the channel.
+			if terr := a.tellStudy(c, []message{{content: "I could not post this in <#" + c.channel + "> (missing permissions?); it is in the transcript."}}, nil, nil); terr != nil {
+				a.log.Warn("could not tell a member a post failed", "err", terr)
+			}
 			return fmt.Errorf("post in the session: %w", err)
 		}
 		file = nil
-		for _, it := range r.Items {
-			if err := a.postStudy(c.channel, a.studyMessages(it.Text), studyButtons(it.Actions), nil); err != nil {
-				return fmt.Errorf("post in the session: %w", err)
-			}
-		}
 		if len(private) == 0 && !c.update {
 			private = []message{{content: "Posted in <#" + c.channel + ">."}}
 		}
@@ -643,7 +652,10 @@ func (a *Adapter) sendStudyReply(c *studyCall, r study.Reply) error {
 	if c.clearButtons {
 		a.clearButtons(c)
 	}
-	if len(private) > 0 || file != nil {
+	if len(private) == 0 && file != nil {
+		private = []message{{content: "The transcript is attached."}}
+	}
+	if len(private) > 0 {
 		if err := a.tellStudy(c, private, nil, file); err != nil {
 			return err
 		}
@@ -659,17 +671,6 @@ func (a *Adapter) sendStudyReply(c *studyCall, r study.Reply) error {
 		return a.tellStudy(c, []message{{content: "Done."}}, nil, nil)
 	}
 	return nil
-}
-
-// appendLine adds a line of the adapter's own Markdown to the last message,
-// or a new message when it would not fit.
-func appendLine(msgs []message, line string) []message {
-	if n := len(msgs); n > 0 && len(msgs[n-1].embeds) == 0 &&
-		utf8.RuneCountInString(msgs[n-1].content)+1+utf8.RuneCountInString(line) <= maxContent {
-		msgs[n-1].content += "\n" + line
-		return msgs
-	}
-	return append(msgs, message{content: truncate(line, maxContent)})
 }
 
 // postStudy posts messages in a session's channel; the components and the
@@ -776,196 +777,6 @@ func (a *Adapter) notify(c *studyCall, n study.Notice) error {
 		return fmt.Errorf("send a direct message: %w", err)
 	}
 	return nil
-}
-
-// studyButtons lays out an item's actions as buttons, five to a row.
-func studyButtons(actions []study.Action) []discordgo.MessageComponent {
-	var rows, row []discordgo.MessageComponent
-	for _, ac := range actions {
-		style := discordgo.SecondaryButton
-		switch kind, _, _ := strings.Cut(strings.TrimPrefix(ac.ID, "study:"), ":"); kind {
-		case "approve":
-			style = discordgo.SuccessButton
-		case "reject":
-			style = discordgo.DangerButton
-		case "answer":
-			style = discordgo.PrimaryButton
-		}
-		row = append(row, discordgo.Button{Label: truncate(ac.Label, maxButtonLabel), Style: style, CustomID: ac.ID})
-		if len(row) == maxButtonsPerRow {
-			rows = append(rows, discordgo.ActionsRow{Components: row})
-			row = nil
-		}
-	}
-	if len(row) > 0 {
-		rows = append(rows, discordgo.ActionsRow{Components: row})
-	}
-	return rows
-}
-
-// transcriptFile attaches a transcript, verbatim, as Markdown.
-func transcriptFile(md string) *discordgo.File {
-	return &discordgo.File{Name: transcriptName, ContentType: "text/markdown; charset=utf-8", Reader: &replayReader{s: md}}
-}
-
-// replayReader reads s, and after reporting EOF starts again: Bounded
-// retries a rate-limited upload with the same request data, and discordgo
-// reads the file anew for each attempt, so a spent reader would upload an
-// empty file.
-type replayReader struct {
-	s   string
-	off int
-}
-
-func (r *replayReader) Read(p []byte) (int, error) {
-	if r.off >= len(r.s) {
-		r.off = 0
-		return 0, io.EOF
-	}
-	n := copy(p, r.s[r.off:])
-	r.off += n
-	return n, nil
-}
-
-// studyBlock is one unit of a study text that a message may not split: a
-// line, a quote with its citation, a table.
-type studyBlock struct {
-	md string
-	// embeds hold a quote too long for a message's content.
-	embeds []*discordgo.MessageEmbed
-}
-
-// studyMessages renders a study reply's text as Discord messages. The text
-// is the service's plain rendering: lines of prose, quotes as "> " lines
-// followed by a "— citation [paragraph ID]" line, and Markdown tables (the
-// scoreboard). Prose and quotes are escaped, so that corpus and member text
-// renders as written and cannot format or ping; quotes stay block quotes;
-// tables become code blocks, which Discord shows in columns. Messages are
-// cut between blocks, never inside a quote; a quote too long for a
-// message's content goes in embeds (quoteEmbeds, cut at its sentences as
-// answers are).
-func (a *Adapter) studyMessages(text string) []message {
-	text = strings.TrimRight(text, "\n")
-	if strings.TrimSpace(text) == "" {
-		return nil
-	}
-	var blocks []studyBlock
-	lines := strings.Split(text, "\n")
-	for i := 0; i < len(lines); {
-		j := i + 1
-		switch {
-		case strings.HasPrefix(lines[i], "> "):
-			for j < len(lines) && strings.HasPrefix(lines[j], "> ") {
-				j++
-			}
-			quote, cite := lines[i:j], ""
-			if j < len(lines) && strings.HasPrefix(lines[j], "— ") {
-				cite = lines[j]
-				j++
-			}
-			blocks = append(blocks, a.quoteBlock(quote, cite))
-		case strings.HasPrefix(lines[i], "|"):
-			for j < len(lines) && strings.HasPrefix(lines[j], "|") {
-				j++
-			}
-			blocks = append(blocks, studyBlock{md: truncate("```\n"+strings.ReplaceAll(strings.Join(lines[i:j], "\n"), "`", "'"), maxContent-4) + "\n```"})
-		default:
-			blocks = append(blocks, studyBlock{md: truncate(escape(lines[i]), maxContent)})
-		}
-		i = j
-	}
-
-	var msgs []message
-	var cur strings.Builder
-	size := 0
-	flush := func() {
-		if strings.TrimSpace(cur.String()) != "" {
-			msgs = append(msgs, message{content: cur.String()})
-		}
-		cur.Reset()
-		size = 0
-	}
-	for _, b := range blocks {
-		if b.embeds != nil {
-			flush()
-			groups := make([][]*discordgo.MessageEmbed, len(b.embeds))
-			for n, e := range b.embeds {
-				groups[n] = []*discordgo.MessageEmbed{e}
-			}
-			msgs = append(msgs, pack("", groups)...)
-			continue
-		}
-		n := utf8.RuneCountInString(b.md)
-		if size > 0 && size+1+n > maxContent {
-			flush()
-		}
-		if size > 0 {
-			cur.WriteString("\n")
-			size++
-		}
-		cur.WriteString(b.md)
-		size += n
-	}
-	flush()
-	return msgs
-}
-
-// quoteBlock renders a quote's "> " lines and its citation line. A quote
-// too long for a message's content goes in embeds instead.
-func (a *Adapter) quoteBlock(lines []string, cite string) studyBlock {
-	quote := make([]string, len(lines))
-	for n, l := range lines {
-		quote[n] = strings.TrimPrefix(l, "> ")
-	}
-	text := strings.Join(quote, "\n")
-	md := blockQuote(text)
-	if cite != "" {
-		md += "\n" + escape(cite)
-	}
-	if utf8.RuneCountInString(md) <= maxContent {
-		return studyBlock{md: md}
-	}
-	return studyBlock{embeds: a.longQuoteEmbeds(text, cite)}
-}
-
-// blockQuote renders text as a Markdown block quote, escaped.
-func blockQuote(text string) string {
-	return "> " + strings.ReplaceAll(escape(text), "\n", "\n> ")
-}
-
-// longQuoteEmbeds renders a quote too long for a message's content as
-// block-quoted embeds, cut at the sentence boundaries of the paragraph the
-// citation names, with the citation in the last embed's footer. Each embed
-// holds whole sentences; only a paragraph the corpus no longer has is cut
-// at the embed's limit, marked.
-func (a *Adapter) longQuoteEmbeds(text, cite string) []*discordgo.MessageEmbed {
-	cite = strings.TrimPrefix(cite, "— ")
-	cuts := []int{0, len(text)}
-	if open, end := strings.LastIndex(cite, "["), strings.LastIndex(cite, "]"); open >= 0 && end > open {
-		if p, ok := a.core.Corpus().Paragraph(cite[open+1 : end]); ok {
-			if start := strings.Index(p.Text, text); start >= 0 {
-				cuts = cuts[:1]
-				for _, sp := range p.Sentences {
-					if at := sp.Start - start; at > 0 && at < len(text) {
-						cuts = append(cuts, at)
-					}
-				}
-				cuts = append(cuts, len(text))
-			}
-		}
-	}
-	budget := maxEmbedDesc - 8 // room for the "> " of each line
-	var embeds []*discordgo.MessageEmbed
-	from := 0
-	for n := 1; n < len(cuts); n++ {
-		if n+1 < len(cuts) && utf8.RuneCountInString(blockQuote(strings.TrimSpace(text[from:cuts[n+1]]))) <= budget {
-			continue // the next sentence fits in this embed too
-		}
-		embeds = append(embeds, &discordgo.MessageEmbed{Description: truncate(blockQuote(strings.TrimSpace(text[from:cuts[n]])), maxEmbedDesc)})
-		from = cuts[n]
-	}
-	embeds[len(embeds)-1].Footer = &discordgo.MessageEmbedFooter{Text: truncate(cite, maxEmbedFooter)}
-	return embeds
 }
 
 // studyMessage queues a plain message written in a session's channel as a

@@ -595,3 +595,38 @@ func unescapeMarkdown(s string) string {
 	}
 	return b.String()
 }
+
+// TestStudy_InAThreadAndWhenDiscordRefuses opens a session inside an
+// existing thread (where Discord allows no thread, so the session runs in
+// place) and checks that a post or a private notice Discord refuses is
+// reported to the moderator rather than lost silently.
+func TestStudy_InAThreadAndWhenDiscordRefuses(t *testing.T) {
+	w := newStudyWorld(t)
+	srv := w.srv
+	w.thread = srv.AddChannel(discordtest.Channel{Name: "reading group", Type: discordgo.ChannelTypeGuildPublicThread, ParentID: srv.ChannelID}).ID
+
+	ref := w.study(w.mira, w.thread, "start", discordtest.String("topic", "Kuhara's mission"))
+	if th := srv.WaitRequest(t, discordtest.Match("POST /channels/"+w.thread+"/threads")); th.Status != 400 {
+		t.Fatalf("a thread in a thread answered %d", th.Status)
+	}
+	w.waitPost(w.thread, "Study session on")
+	if _, text := w.private(ref); text != "Posted in <#"+w.thread+">." {
+		t.Errorf("the moderator was told %q", text)
+	}
+
+	for _, q := range []string{"Who was Kuhara?", "Why did Stalin fear Japan?"} {
+		srv.MessageCreate(t, discordtest.Message{ChannelID: w.thread, Author: w.bob, Content: q})
+		w.waitPost(w.thread, "Your question")
+	}
+
+	srv.FailNext("POST /channels/"+w.thread+"/messages", 403, discordgo.ErrCodeMissingPermissions, "Missing Permissions")
+	if _, text := w.private(w.study(w.mira, w.thread, "approve", discordtest.Integer("number", 1))); !strings.HasPrefix(text, "I could not post this in <#"+w.thread+">") {
+		t.Errorf("a refused post was reported as %q", text)
+	}
+
+	srv.FailNext("POST /users/@me/channels", 403, discordgo.ErrCodeCannotSendMessagesToThisUser, "Cannot send messages to this user")
+	edit, text := w.private(w.study(w.mira, w.thread, "reject", discordtest.Integer("number", 2)))
+	if !strings.HasPrefix(text, "Question 2 rejected; bob has been told.\nCorrection: I could not reach <@"+w.bob.ID+"> privately") || len(edit.Pings) != 0 {
+		t.Errorf("an unreachable asker was reported as %q (pinging %v)", text, edit.Pings)
+	}
+}
