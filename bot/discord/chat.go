@@ -22,6 +22,9 @@ func (a *Adapter) OnMessage(s *discordgo.Session, m *discordgo.MessageCreate) {
 	if m.Author == nil || m.Author.Bot || m.Author.ID == a.botID {
 		return
 	}
+	if a.studyMessage(m) {
+		return
+	}
 	inOurThread, _ := a.threads.get(m.ChannelID)
 	mentioned := false
 	for _, u := range m.Mentions {

@@ -21,6 +21,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/ibidbot/ibid/bot"
+	"github.com/ibidbot/ibid/bot/study"
 )
 
 // REST is the part of discordgo's Session the adapter calls; tests and the
@@ -52,7 +53,13 @@ type Options struct {
 	// Channels keeps which channels answer every message; nil keeps the
 	// setting in memory.
 	Channels ChannelStore
-	Logger   *slog.Logger
+	// Study runs moderated study sessions (/study, see study.go); nil
+	// registers no /study command.
+	Study *study.Service
+	// ModeratorRole is a role (its ID or name) whose members moderate study
+	// sessions besides those with Manage Messages.
+	ModeratorRole string
+	Logger        *slog.Logger
 }
 
 // FeedbackStore records a reader's verdict on an answer.
@@ -91,6 +98,7 @@ type Adapter struct {
 	answers *answerCache
 	threads *threadSet
 	convs   *conversations
+	study   *studyState
 }
 
 // New returns an adapter over the core that calls Discord through rest.
@@ -129,6 +137,7 @@ func New(core *bot.Bot, rest REST, opts Options) *Adapter {
 		answers: newAnswerCache(1024),
 		threads: newThreadSet(),
 		convs:   newConversations(1024),
+		study:   newStudyState(),
 	}
 	for range opts.Workers {
 		go a.work()
@@ -202,8 +211,12 @@ func (a *Adapter) Register(ctx context.Context, appID string, guilds []string) e
 	if len(guilds) == 0 {
 		guilds = []string{""}
 	}
+	cmds := commands()
+	if a.opts.Study != nil {
+		cmds = append(cmds, studyCommand())
+	}
 	for _, g := range guilds {
-		if _, err := a.rest.ApplicationCommandBulkOverwrite(appID, g, commands(), discordgo.WithContext(ctx)); err != nil {
+		if _, err := a.rest.ApplicationCommandBulkOverwrite(appID, g, cmds, discordgo.WithContext(ctx)); err != nil {
 			return fmt.Errorf("register commands (guild %q): %w", g, err)
 		}
 	}

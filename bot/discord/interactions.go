@@ -21,6 +21,10 @@ func (a *Adapter) OnInteraction(s *discordgo.Session, ic *discordgo.InteractionC
 		a.autocomplete(ic.Interaction)
 	case discordgo.InteractionMessageComponent:
 		a.component(ic.Interaction)
+	case discordgo.InteractionModalSubmit:
+		if strings.HasPrefix(ic.ModalSubmitData().CustomID, "study:") {
+			a.studyModal(ic.Interaction)
+		}
 	}
 }
 
@@ -83,7 +87,10 @@ func (a *Adapter) command(i *discordgo.Interaction) {
 	opts := options(d)
 	switch d.Name {
 	case "help":
-		a.tellPrivately(i, helpText)
+		a.tellPrivately(i, helpText+a.studyHelp())
+		return
+	case "study":
+		a.studyInteraction(i)
 		return
 	case "sources":
 		a.respondSources(i)
@@ -296,6 +303,10 @@ func (a *Adapter) setAutoAnswer(i *discordgo.Interaction, on bool) {
 // exactly.
 func (a *Adapter) autocomplete(i *discordgo.Interaction) {
 	d := i.ApplicationCommandData()
+	if d.Name == "study" {
+		a.studyAutocomplete(i, d)
+		return
+	}
 	var typed string
 	for _, o := range d.Options {
 		if o.Focused && o.Type == discordgo.ApplicationCommandOptionString {
@@ -336,6 +347,10 @@ func sentenceRef(q bot.Quote) string {
 
 // component handles button clicks.
 func (a *Adapter) component(i *discordgo.Interaction) {
+	if strings.HasPrefix(i.MessageComponentData().CustomID, "study:") {
+		a.studyComponent(i)
+		return
+	}
 	parts := strings.Split(i.MessageComponentData().CustomID, "|")
 	switch parts[0] {
 	case "para", "src":

@@ -7,11 +7,15 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/ibidbot/ibid/bot/discord"
+	"github.com/ibidbot/ibid/bot/sqlite"
+	"github.com/ibidbot/ibid/bot/study"
 )
 
 // serveCmd runs the Discord bot until SIGINT/SIGTERM: in-flight answers
@@ -30,6 +34,16 @@ func (e *env) serveCmd(ctx context.Context, args []string) error {
 		return err
 	}
 	defer ix.Close()
+	// Study sessions live in the same database as `ibid chat`'s, so a
+	// session can be run or inspected from the console too.
+	if err := os.MkdirAll(e.cfg.DataDir, 0o755); err != nil {
+		return fmt.Errorf("data directory: %w", err)
+	}
+	db, err := sqlite.Open(ctx, filepath.Join(e.cfg.DataDir, studyDBName))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
 
 	s, err := discordgo.New("Bot " + dc.Token)
 	if err != nil {
@@ -55,7 +69,9 @@ func (e *env) serveCmd(ctx context.Context, args []string) error {
 			log.Warn("discordgo: " + fmt.Sprintf(format, a...))
 		}
 	}
-	adapter := discord.New(b, discord.Bounded{S: s}, discord.Options{Logger: log})
+	adapter := discord.New(b, discord.Bounded{S: s}, discord.Options{
+		Study: study.New(db, b, b.Corpus()), ModeratorRole: dc.ModeratorRole, Logger: log,
+	})
 	ready := make(chan *discordgo.Ready, 1)
 	s.AddHandler(func(s *discordgo.Session, r *discordgo.Ready) {
 		adapter.Ready(s, r)

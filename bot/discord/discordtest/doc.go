@@ -49,7 +49,17 @@
 //	POST   /channels/{channel}/messages/{message}/threads, /channels/{channel}/threads
 //	GET    /channels/{channel}
 //	PATCH  /channels/{channel}
+//	DELETE /channels/{channel}
+//	POST   /users/@me/channels (a DM with a user)
 //	GET    /guilds/{guild}/members/{user}, /guilds/{guild}/roles
+//
+// Message bodies may be JSON or, for uploads, multipart/form-data with a
+// payload_json part and files[n] parts, as discordgo sends them
+// ([Request.Files], [Request.Payload]); uploads are checked (named parts,
+// ten files, 25 MiB each) but not kept on the messages.
+//
+// Interactions are slash commands (with subcommands, see [Subcommand]),
+// autocomplete, component clicks and modal submissions ([ModalSubmit]).
 //
 // Any other route answers 404 with Discord's JSON error and fails the test at
 // cleanup (see [AllowUnknownRoutes]). Interactions must be acknowledged once

@@ -48,6 +48,8 @@ func (s *Server) routes() {
 	s.handle("POST /channels/{channel}/threads", true, s.postThread)
 	s.handle("GET /channels/{channel}", true, s.getChannel)
 	s.handle("PATCH /channels/{channel}", true, s.patchChannel)
+	s.handle("DELETE /channels/{channel}", true, s.deleteChannel)
+	s.handle("POST /users/@me/channels", true, s.postDMChannel)
 	s.handle("GET /guilds/{guild}/members/{user}", true, s.getMember)
 	s.handle("GET /guilds/{guild}/roles", true, s.getRoles)
 }
@@ -164,6 +166,9 @@ func (s *Server) postCallback(c *call) reply {
 		f.add("type", "BASE_TYPE_CHOICES", fmt.Sprintf("Value must be one of %v.", allowed))
 		return f.reply()
 	}
+	if checkModalCallback(&f, ic, typ); f.failed() {
+		return f.reply()
+	}
 	var data map[string]json.RawMessage
 	json.Unmarshal(c.body["data"], &data)
 	var p messagePayload
@@ -173,7 +178,7 @@ func (s *Server) postCallback(c *call) reply {
 		if f.failed() {
 			return f.reply()
 		}
-		if typ == discordgo.InteractionResponseChannelMessageWithSource && p.empty() {
+		if typ == discordgo.InteractionResponseChannelMessageWithSource && p.empty() && len(c.req.Files) == 0 {
 			return apiError(http.StatusBadRequest, codeEmptyMessage, "Cannot send an empty message")
 		}
 	case discordgo.InteractionResponseDeferredChannelMessageWithSource:
@@ -276,7 +281,7 @@ func (s *Server) editMessageLocked(c *call, msg *message) reply {
 	}
 	next := *msg
 	pings := s.applyLocked(&next, p)
-	if next.content == "" && isEmptyArray(next.embeds) && isEmptyArray(next.components) {
+	if next.content == "" && isEmptyArray(next.embeds) && isEmptyArray(next.components) && len(c.req.Files) == 0 {
 		return apiError(http.StatusBadRequest, codeEmptyMessage, "Cannot send an empty message")
 	}
 	*msg = next
@@ -321,7 +326,7 @@ func (s *Server) postFollowup(c *call) reply {
 	if f.failed() {
 		return f.reply()
 	}
-	if p.empty() {
+	if p.empty() && len(c.req.Files) == 0 {
 		return apiError(http.StatusBadRequest, codeEmptyMessage, "Cannot send an empty message")
 	}
 	if orig := s.messages[ic.originalID]; orig != nil && orig.flags&flagLoading != 0 {
@@ -375,7 +380,7 @@ func (s *Server) postMessage(c *call) reply {
 	if f.failed() {
 		return f.reply()
 	}
-	if p.empty() {
+	if p.empty() && len(c.req.Files) == 0 {
 		return apiError(http.StatusBadRequest, codeEmptyMessage, "Cannot send an empty message")
 	}
 	if ch.archived {

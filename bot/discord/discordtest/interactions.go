@@ -12,8 +12,9 @@ import (
 )
 
 // Interaction describes what a user does: a slash command, an autocomplete
-// keystroke or a click. Build it with Command, Autocomplete, Button or
-// SelectMenu, adjust the fields, and send it with Server.Interact.
+// keystroke, a click or a modal's submission. Build it with Command,
+// Autocomplete, Button, SelectMenu or ModalSubmit, adjust the fields, and
+// send it with Server.Interact.
 type Interaction struct {
 	Type discordgo.InteractionType
 	// Name and Options are the command and what the user typed (commands
@@ -237,6 +238,10 @@ func (s *Server) interactLocked(i Interaction, dispatch bool) (InteractionRef, s
 		}
 		p["data"] = data
 		p["message"] = s.messageJSON(m, true)
+	case discordgo.InteractionModalSubmit:
+		if err := s.modalSubmitLocked(i, ic, p); err != "" {
+			return InteractionRef{}, err
+		}
 	default:
 		return InteractionRef{}, "Interact: unsupported interaction type " + strconv.Itoa(int(i.Type))
 	}

@@ -32,9 +32,11 @@ type Request struct {
 	Query  url.Values
 	Header http.Header
 	// Body is the request body as sent; JSON is it decoded (nil when empty
-	// or not JSON).
+	// or not JSON), for an upload its payload_json part decoded.
 	Body []byte
 	JSON any
+	// Files are the files uploaded with a multipart body (see Payload).
+	Files []File
 	// Status, ResponseHeader and Response are what the fake answered.
 	Status         int
 	ResponseHeader http.Header
@@ -209,10 +211,12 @@ func (s *Server) serveREST(w http.ResponseWriter, r *http.Request) {
 	// Routes the fake does not model (the mux's catch-all, or a path it
 	// would redirect) answer as Discord does.
 	c := &call{req: &req, reply: apiError(http.StatusNotFound, 0, "404: Not Found")}
-	if len(bytes.TrimSpace(body)) > 0 && json.Unmarshal(body, &req.JSON) != nil {
+	payload, files, bodyErr := decodeBody(r.Header.Get("Content-Type"), body)
+	req.Files = files
+	if len(bytes.TrimSpace(payload)) > 0 && json.Unmarshal(payload, &req.JSON) != nil {
 		req.JSON = nil
 	}
-	if json.Unmarshal(body, &c.body) != nil {
+	if json.Unmarshal(payload, &c.body) != nil {
 		c.body = nil
 	}
 
@@ -230,6 +234,9 @@ func (s *Server) serveREST(w http.ResponseWriter, r *http.Request) {
 			rep, header = reply{sc.status, sc.body}, sc.header.Clone()
 			break
 		}
+	}
+	if rep.status == 0 && bodyErr != nil && req.Route != "" {
+		rep = apiError(http.StatusBadRequest, codeInvalidFormBody, "Invalid Form Body: "+bodyErr.Error())
 	}
 	if rep.status == 0 {
 		s.mux.ServeHTTP(discardWriter{}, r.WithContext(context.WithValue(r.Context(), callKey{}, c)))
