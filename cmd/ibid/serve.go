@@ -30,6 +30,12 @@ func (e *env) serveCmd(ctx context.Context, args []string) error {
 		return err
 	}
 	defer ix.Close()
+	// Feedback and the channels set to auto-answer survive a restart.
+	db, err := e.openDB(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
 
 	s, err := discordgo.New("Bot " + dc.Token)
 	if err != nil {
@@ -55,7 +61,7 @@ func (e *env) serveCmd(ctx context.Context, args []string) error {
 			log.Warn("discordgo: " + fmt.Sprintf(format, a...))
 		}
 	}
-	adapter := discord.New(b, discord.Bounded{S: s}, discord.Options{Logger: log})
+	adapter := discord.New(b, discord.Bounded{S: s}, discord.Options{Logger: log, Feedback: db, Channels: db})
 	ready := make(chan *discordgo.Ready, 1)
 	s.AddHandler(func(s *discordgo.Session, r *discordgo.Ready) {
 		adapter.Ready(s, r)
