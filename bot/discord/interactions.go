@@ -342,10 +342,11 @@ func (a *Adapter) autocomplete(i *discordgo.Interaction) {
 	}
 }
 
-// respondChoices answers an autocomplete interaction. Discord requires the
-// choices list even when it is empty (the user then reads "No options
-// match your search"), and discordgo's InteractionResponseData omits an
-// empty one, so the response is sent as this package's own type.
+// respondChoices answers an autocomplete interaction. Discord documents the
+// choices list as required, so an empty one must still be sent (the user
+// then reads "No options match your search"), and discordgo's
+// InteractionResponseData omits an empty list, so the response is sent as
+// this package's own type.
 func (a *Adapter) respondChoices(i *discordgo.Interaction, choices []*discordgo.ApplicationCommandOptionChoice) error {
 	type data struct {
 		Choices []*discordgo.ApplicationCommandOptionChoice `json:"choices"`
