@@ -71,7 +71,8 @@ type Discord struct {
 	// addition to those with Manage Messages.
 	ModeratorRole string `yaml:"moderator_role"`
 	// MessageContent asks for the privileged message-content intent, needed
-	// for answering mentions, replies and auto-answer channels.
+	// to read messages that do not mention the bot: follow-ups in the
+	// threads it opens, replies that do not ping it, auto-answer channels.
 	MessageContent bool `yaml:"message_content"`
 }
 

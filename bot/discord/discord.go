@@ -29,10 +29,14 @@ import (
 type REST interface {
 	InteractionRespond(i *discordgo.Interaction, r *discordgo.InteractionResponse, options ...discordgo.RequestOption) error
 	InteractionResponseEdit(i *discordgo.Interaction, e *discordgo.WebhookEdit, options ...discordgo.RequestOption) (*discordgo.Message, error)
+	InteractionResponseDelete(i *discordgo.Interaction, options ...discordgo.RequestOption) error
 	FollowupMessageCreate(i *discordgo.Interaction, wait bool, p *discordgo.WebhookParams, options ...discordgo.RequestOption) (*discordgo.Message, error)
 	ChannelMessageSendComplex(channelID string, m *discordgo.MessageSend, options ...discordgo.RequestOption) (*discordgo.Message, error)
 	MessageThreadStartComplex(channelID, messageID string, t *discordgo.ThreadStart, options ...discordgo.RequestOption) (*discordgo.Channel, error)
 	ApplicationCommandBulkOverwrite(appID, guildID string, cmds []*discordgo.ApplicationCommand, options ...discordgo.RequestOption) ([]*discordgo.ApplicationCommand, error)
+	// RequestWithBucketID sends a payload discordgo's types cannot express
+	// (an empty list of autocomplete choices).
+	RequestWithBucketID(method, urlStr string, data any, bucketID string, options ...discordgo.RequestOption) ([]byte, error)
 }
 
 var _ REST = (*discordgo.Session)(nil)
@@ -69,9 +73,17 @@ type FeedbackStore interface {
 
 // Feedback is one 👍 or 👎.
 type Feedback struct {
-	AnswerID, UserID, GuildID, Question, Answer string
-	Up                                          bool
-	At                                          time.Time
+	// MessageID is the message the buttons are on: a Discord ID, unique
+	// across restarts, so a store keys a reader's vote by it. AnswerID is
+	// the adapter's own ID of the answer, unique only within one run.
+	MessageID, AnswerID string
+	UserID, GuildID     string
+	// Question and Answer are the answer's, while the adapter still holds
+	// it; after a restart the question is unknown and Answer is the
+	// message's text as shown.
+	Question, Answer string
+	Up               bool
+	At               time.Time
 }
 
 // ChannelStore keeps the channels set to auto-answer.
@@ -229,7 +241,9 @@ func userMessage(err error) string {
 	var unknown *bot.UnknownIDError
 	switch {
 	case errors.As(err, &unknown):
-		return unknown.Error()
+		return capitalise(unknown.Error()) + "."
+	case errors.Is(err, bot.ErrUnknownID): // "ID#N" past the paragraph's last sentence
+		return strings.TrimSuffix(err.Error(), ": "+bot.ErrUnknownID.Error()) + "."
 	case errors.Is(err, bot.ErrEmptyQuestion), errors.Is(err, bot.ErrQuestionTooLong), errors.Is(err, errBusy):
 		return capitalise(err.Error()) + "."
 	case errors.Is(err, context.DeadlineExceeded):

@@ -1,9 +1,13 @@
 package discord_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"flag"
 	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -26,7 +30,7 @@ var (
 )
 
 // testCore is the real core over the default corpus, built once.
-func testCore(t *testing.T) *bot.Bot {
+func testCore(t testing.TB) *bot.Bot {
 	t.Helper()
 	coreOnce.Do(func() {
 		var c *corpus.Corpus
@@ -55,10 +59,20 @@ func testCore(t *testing.T) *bot.Bot {
 // Discord.
 func connect(t *testing.T) (*discordtest.Server, *discord.Adapter) {
 	t.Helper()
+	return connectWith(t, discord.Options{}, nil)
+}
+
+// connectWith is connect with the adapter's options, and setup (if not nil)
+// called on the session before it opens.
+func connectWith(t testing.TB, opts discord.Options, setup func(*discordgo.Session)) (*discordtest.Server, *discord.Adapter) {
+	t.Helper()
 	srv := discordtest.New(t, discordtest.WithPrivilegedIntents(discordgo.IntentMessageContent))
 	s := srv.Session(t)
 	s.Identify.Intents = discordgo.IntentsGuilds | discordgo.IntentsGuildMessages | discordgo.IntentMessageContent
-	a := discord.New(testCore(t), discord.Bounded{S: s}, discord.Options{})
+	if setup != nil {
+		setup(s)
+	}
+	a := discord.New(testCore(t), discord.Bounded{S: s}, opts)
 	ready := make(chan struct{})
 	s.AddHandler(func(s *discordgo.Session, r *discordgo.Ready) { a.Ready(s, r); close(ready) })
 	s.AddHandler(a.OnInteraction)
@@ -96,24 +110,44 @@ func TestAsk_DefersThenAnswersWithQuotedSource(t *testing.T) {
 	if edit.Status != 200 || len(edit.Pings) != 0 {
 		t.Fatalf("edit answered %d, pings %v", edit.Status, edit.Pings)
 	}
-	m := decode(t, edit)
-	content, _ := m["content"].(string)
-	embeds, _ := m["embeds"].([]any)
-	if !strings.HasPrefix(content, "According to Kuromiya") || len(embeds) == 0 {
-		t.Fatalf("edit %s", edit.Body)
+	// The whole payload, exactly: the lead as content, the quote as a
+	// block-quoted embed with its citation in the footer, the buttons, and
+	// "allowed_mentions":{"parse":[]}. The answer's ID in the buttons'
+	// custom IDs differs every run.
+	goldenJSON(t, "ask_followup.json", answerIDs.ReplaceAll(edit.Body, []byte(`"${1}ANSWER_ID"`)))
+}
+
+// answerIDs matches the answer ID in the custom IDs of an answer's buttons.
+var answerIDs = regexp.MustCompile(`"((?:more|fb\|up|fb\|down)\|)[0-9a-z]+"`)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+// goldenJSON fails unless got is the JSON value in testdata/name, and
+// rewrites that file under -update.
+func goldenJSON(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		var v any
+		if err := json.Unmarshal(got, &v); err != nil {
+			t.Fatal(err)
+		}
+		var b bytes.Buffer
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(v); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
-	e := embeds[0].(map[string]any)
-	desc, _ := e["description"].(string)
-	footer, _ := e["footer"].(map[string]any)
-	if !strings.HasPrefix(desc, "> ") || !strings.Contains(desc, "Takabatake Motoyuki") || !strings.Contains(footer["text"].(string), "kuromiya2023:intro:p14:2") {
-		t.Errorf("quote embed %v", e)
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if am, _ := m["allowed_mentions"].(map[string]any); am == nil || len(am["parse"].([]any)) != 0 {
-		t.Errorf("allowed_mentions %v", m["allowed_mentions"])
-	}
-	if !strings.Contains(string(edit.Body), `"custom_id":"more|`) || !strings.Contains(string(edit.Body), `"custom_id":"fb|up|`) {
-		t.Errorf("buttons missing: %s", edit.Body)
-	}
+	discordtest.AssertJSON(t, got, string(want))
 }
 
 func TestMention_OpensAThreadAndFollowUpsKeepContext(t *testing.T) {

@@ -2,7 +2,9 @@ package discord
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 	"time"
 
@@ -137,11 +139,21 @@ func (a *Adapter) command(i *discordgo.Interaction) {
 	}
 }
 
-// fail tells the user privately what went wrong and logs the cause once.
+// fail tells the user of a deferred interaction privately what went wrong
+// and logs the cause once. Discord turns the first follow-up after a
+// deferral into the deferred response, public if the deferral was,
+// whatever the follow-up's flags; so the deferred response is deleted first
+// and the notice arrives as a new, ephemeral message, unless part of an
+// answer was already delivered in it.
 func (a *Adapter) fail(i *discordgo.Interaction, what string, err error) {
 	a.log.Warn("interaction failed", "command", what, "err", err)
 	ctx, cancel := a.restCtx()
 	defer cancel()
+	if !errors.Is(err, errDelivered) {
+		if derr := a.rest.InteractionResponseDelete(i, discordgo.WithContext(ctx)); derr != nil {
+			a.log.Debug("could not delete the deferred response", "err", derr)
+		}
+	}
 	if _, ferr := a.rest.FollowupMessageCreate(i, true, &discordgo.WebhookParams{
 		Content: userMessage(err), Flags: discordgo.MessageFlagsEphemeral, AllowedMentions: noMentions(),
 	}, discordgo.WithContext(ctx)); ferr != nil {
@@ -214,12 +226,18 @@ func (a *Adapter) sendAnswer(i *discordgo.Interaction, ans bot.Answer, private b
 		} else {
 			err = a.followUp(i, m, private, comps)
 		}
+		if err != nil && n > 0 {
+			return fmt.Errorf("send answer part %d of %d: %w (%w)", n+1, len(msgs), err, errDelivered)
+		}
 		if err != nil {
 			return fmt.Errorf("send answer: %w", err)
 		}
 	}
 	return nil
 }
+
+// errDelivered marks a failure after part of an answer reached the user.
+var errDelivered = errors.New("part of the answer was delivered")
 
 func (a *Adapter) citeInteraction(ctx context.Context, i *discordgo.Interaction, text string, scope bot.Scope) error {
 	ex, err := a.core.Cite(ctx, text, scope, 3)
@@ -330,9 +348,29 @@ func (a *Adapter) autocomplete(i *discordgo.Interaction) {
 			})
 		}
 	}
-	if err := a.respond(i, discordgo.InteractionApplicationCommandAutocompleteResult, &discordgo.InteractionResponseData{Choices: choices}); err != nil {
+	if err := a.respondChoices(i, choices); err != nil {
 		a.log.Debug("autocomplete response failed", "err", err)
 	}
+}
+
+// respondChoices answers an autocomplete interaction. Discord documents the
+// choices list as required, so an empty one must still be sent (the user
+// then reads "No options match your search"), and discordgo's
+// InteractionResponseData omits an empty list, so the response is sent as
+// this package's own type.
+func (a *Adapter) respondChoices(i *discordgo.Interaction, choices []*discordgo.ApplicationCommandOptionChoice) error {
+	type data struct {
+		Choices []*discordgo.ApplicationCommandOptionChoice `json:"choices"`
+	}
+	body := struct {
+		Type discordgo.InteractionResponseType `json:"type"`
+		Data data                              `json:"data"`
+	}{discordgo.InteractionApplicationCommandAutocompleteResult, data{choices}}
+	ctx, cancel := a.restCtx()
+	defer cancel()
+	endpoint := discordgo.EndpointInteractionResponse(i.ID, i.Token)
+	_, err := a.rest.RequestWithBucketID(http.MethodPost, endpoint, body, endpoint, discordgo.WithContext(ctx))
+	return err
 }
 
 // sentenceRef names the first sentence of a quote as "ID#N".
@@ -395,13 +433,18 @@ func (a *Adapter) component(i *discordgo.Interaction) {
 
 func (a *Adapter) feedback(i *discordgo.Interaction, up bool, answerID string) {
 	if a.opts.Feedback != nil {
-		ans, _ := a.answers.get(answerID)
+		f := Feedback{AnswerID: answerID, UserID: user(i).ID, GuildID: i.GuildID, Up: up, At: time.Now()}
+		if i.Message != nil {
+			f.MessageID = i.Message.ID
+		}
+		if ans, ok := a.answers.get(answerID); ok {
+			f.Question, f.Answer = ans.Question, bot.FormatText(ans)
+		} else if i.Message != nil { // an answer from before a restart
+			f.Answer = messageText(i.Message)
+		}
 		ctx, cancel := a.restCtx()
 		defer cancel()
-		if err := a.opts.Feedback.SaveFeedback(ctx, Feedback{
-			AnswerID: answerID, UserID: user(i).ID, GuildID: i.GuildID, Question: ans.Question,
-			Answer: bot.FormatText(ans), Up: up, At: time.Now(),
-		}); err != nil {
+		if err := a.opts.Feedback.SaveFeedback(ctx, f); err != nil {
 			a.log.Warn("could not store feedback", "err", err)
 		}
 	}

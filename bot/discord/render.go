@@ -207,3 +207,25 @@ func sourceMessage(v bot.SourceView) (string, []*discordgo.MessageEmbed, []disco
 	}
 	return truncate(escape(v.Bibliography), maxContent), embeds, comps
 }
+
+// messageText is a message's text as shown: its content, then each embed's
+// title, description and footer.
+func messageText(m *discordgo.Message) string {
+	parts := []string{m.Content}
+	for _, e := range m.Embeds {
+		parts = append(parts, e.Title, e.Description)
+		if e.Footer != nil {
+			parts = append(parts, e.Footer.Text)
+		}
+	}
+	var b strings.Builder
+	for _, p := range parts {
+		if p != "" {
+			if b.Len() > 0 {
+				b.WriteString("\n")
+			}
+			b.WriteString(p)
+		}
+	}
+	return b.String()
+}

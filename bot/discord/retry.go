@@ -63,6 +63,11 @@ func (b Bounded) InteractionResponseEdit(i *discordgo.Interaction, e *discordgo.
 	return retry(ctxOf(o), func() (*discordgo.Message, error) { return b.S.InteractionResponseEdit(i, e, noRetry(o)...) })
 }
 
+func (b Bounded) InteractionResponseDelete(i *discordgo.Interaction, o ...discordgo.RequestOption) error {
+	_, err := retry(ctxOf(o), func() (struct{}, error) { return struct{}{}, b.S.InteractionResponseDelete(i, noRetry(o)...) })
+	return err
+}
+
 func (b Bounded) FollowupMessageCreate(i *discordgo.Interaction, wait bool, p *discordgo.WebhookParams, o ...discordgo.RequestOption) (*discordgo.Message, error) {
 	return retry(ctxOf(o), func() (*discordgo.Message, error) { return b.S.FollowupMessageCreate(i, wait, p, noRetry(o)...) })
 }
@@ -79,6 +84,10 @@ func (b Bounded) ApplicationCommandBulkOverwrite(app, guild string, c []*discord
 	return retry(ctxOf(o), func() ([]*discordgo.ApplicationCommand, error) {
 		return b.S.ApplicationCommandBulkOverwrite(app, guild, c, noRetry(o)...)
 	})
+}
+
+func (b Bounded) RequestWithBucketID(method, url string, data any, bucket string, o ...discordgo.RequestOption) ([]byte, error) {
+	return retry(ctxOf(o), func() ([]byte, error) { return b.S.RequestWithBucketID(method, url, data, bucket, noRetry(o)...) })
 }
 
 // noRetry switches off discordgo's own unbounded rate-limit retries.

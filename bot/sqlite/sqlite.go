@@ -1,6 +1,9 @@
-// Package sqlite keeps study sessions in a SQLite database in the data
-// directory, through modernc.org/sqlite (pure Go, so the bot builds without
-// cgo). It implements study.Store.
+// Package sqlite keeps what must survive a restart in a SQLite database in
+// the data directory, through modernc.org/sqlite (pure Go, so the bot builds
+// without cgo): study sessions (study.Store), and the Discord adapter's
+// answer feedback and per-channel settings (discord.FeedbackStore and
+// discord.ChannelStore). It imports those packages for their types; they
+// never import it.
 //
 // Durability: the database runs in WAL mode with synchronous=FULL, every
 // state change is one transaction, and the changes that must happen once
@@ -20,16 +23,21 @@ import (
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 
+	"github.com/ibidbot/ibid/bot/discord"
 	"github.com/ibidbot/ibid/bot/study"
 )
 
-// DB is the study store over one SQLite file.
+// DB is the store over one SQLite file.
 type DB struct {
 	db   *sql.DB
 	path string
 }
 
-var _ study.Store = (*DB)(nil)
+var (
+	_ study.Store           = (*DB)(nil)
+	_ discord.FeedbackStore = (*DB)(nil)
+	_ discord.ChannelStore  = (*DB)(nil)
+)
 
 // busyTimeout is how long a writer waits for another process's transaction
 // (several console processes play the members of one session).
@@ -49,16 +57,16 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	q.Set("_txlock", "immediate")
 	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
 	if err != nil {
-		return nil, fmt.Errorf("open study database %s: %w", path, err)
+		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
 	s := &DB{db: db, path: path}
 	if err := s.check(ctx); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("study database %s is unusable (corrupt or not a SQLite database; move it aside to start afresh): %w", path, err)
+		return nil, fmt.Errorf("database %s is unusable (corrupt or not a SQLite database; move it aside to start afresh): %w", path, err)
 	}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("migrate study database %s: %w", path, err)
+		return nil, fmt.Errorf("migrate database %s: %w", path, err)
 	}
 	return s, nil
 }
@@ -162,6 +170,15 @@ var migrations = []string{
 		target TEXT NOT NULL,
 		detail TEXT NOT NULL,
 		at INTEGER NOT NULL
+	);`,
+	// The Discord adapter's feedback (keyed by the answer's message) and
+	// its channels that answer every message.
+	`ALTER TABLE feedback ADD COLUMN guild_id TEXT NOT NULL DEFAULT '';
+	ALTER TABLE feedback ADD COLUMN answer_id TEXT NOT NULL DEFAULT '';
+	CREATE TABLE channel_settings (
+		channel TEXT PRIMARY KEY,
+		auto_answer INTEGER NOT NULL,
+		updated_at INTEGER NOT NULL
 	);`,
 }
 
@@ -554,6 +571,75 @@ func (s *DB) AuditLog(ctx context.Context, session int64) ([]study.Audit, error)
 		a.At = fromMS(at)
 		a.Actor.Moderator = true
 		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// SaveFeedback implements discord.FeedbackStore. A reader's later vote on
+// the same message replaces the earlier one; a question or answer already
+// known is kept when the later vote comes without them (after a restart).
+func (s *DB) SaveFeedback(ctx context.Context, f discord.Feedback) error {
+	message := f.MessageID
+	if message == "" {
+		message = "answer:" + f.AnswerID
+	}
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO feedback (message, user_id, guild_id, answer_id, question, answer, up, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (message, user_id) DO UPDATE SET up = excluded.up, at = excluded.at,
+				question = coalesce(nullif(excluded.question, ''), feedback.question),
+				answer = coalesce(nullif(excluded.answer, ''), feedback.answer)`,
+			message, f.UserID, f.GuildID, f.AnswerID, f.Question, f.Answer, f.Up, ms(f.At))
+		if err != nil {
+			return fmt.Errorf("record feedback: %w", err)
+		}
+		return nil
+	})
+}
+
+// AutoAnswer implements discord.ChannelStore; a channel never set is off.
+func (s *DB) AutoAnswer(ctx context.Context, channelID string) (bool, error) {
+	var on bool
+	err := s.db.QueryRowContext(ctx, `SELECT auto_answer FROM channel_settings WHERE channel = ?`, channelID).Scan(&on)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("channel %s setting: %w", channelID, err)
+	}
+	return on, nil
+}
+
+// SetAutoAnswer implements discord.ChannelStore.
+func (s *DB) SetAutoAnswer(ctx context.Context, channelID string, on bool) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO channel_settings (channel, auto_answer, updated_at) VALUES (?, ?, ?)
+			ON CONFLICT (channel) DO UPDATE SET auto_answer = excluded.auto_answer, updated_at = excluded.updated_at`,
+			channelID, on, ms(time.Now()))
+		if err != nil {
+			return fmt.Errorf("set channel %s: %w", channelID, err)
+		}
+		return nil
+	})
+}
+
+// Feedback lists the stored votes on the Discord bot's answers, oldest
+// first, for reviewing what readers found wrong. A vote kept by its answer
+// ID has the MessageID "answer:" and that ID.
+func (s *DB) Feedback(ctx context.Context) ([]discord.Feedback, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT message, answer_id, user_id, guild_id, question, answer, up, at FROM feedback ORDER BY at, message, user_id`)
+	if err != nil {
+		return nil, fmt.Errorf("feedback: %w", err)
+	}
+	defer rows.Close()
+	var out []discord.Feedback
+	for rows.Next() {
+		var f discord.Feedback
+		var at sql.NullInt64
+		if err := rows.Scan(&f.MessageID, &f.AnswerID, &f.UserID, &f.GuildID, &f.Question, &f.Answer, &f.Up, &at); err != nil {
+			return nil, fmt.Errorf("feedback: %w", err)
+		}
+		f.At = fromMS(at)
+		out = append(out, f)
 	}
 	return out, rows.Err()
 }

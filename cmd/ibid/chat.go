@@ -13,8 +13,18 @@ import (
 	"github.com/ibidbot/ibid/bot/study"
 )
 
-// studyDBName is the study-session database's file in the data directory.
+// studyDBName is the database's file in the data directory: study
+// sessions, and the Discord bot's feedback and channel settings.
 const studyDBName = "study.db"
+
+// openDB opens the database in the data directory, creating both if need
+// be; `ibid chat` and `ibid serve` share it.
+func (e *env) openDB(ctx context.Context) (*sqlite.DB, error) {
+	if err := os.MkdirAll(e.cfg.DataDir, 0o755); err != nil {
+		return nil, fmt.Errorf("data directory: %w", err)
+	}
+	return sqlite.Open(ctx, filepath.Join(e.cfg.DataDir, studyDBName))
+}
 
 // chatCmd runs a terminal conversation with the bot; when standard input is
 // not a terminal it reads a script from it, one line per turn. --as,
@@ -38,10 +48,7 @@ func (e *env) chatCmd(ctx context.Context, args []string) error {
 		return err
 	}
 	defer ix.Close()
-	if err := os.MkdirAll(e.cfg.DataDir, 0o755); err != nil {
-		return fmt.Errorf("data directory: %w", err)
-	}
-	db, err := sqlite.Open(ctx, filepath.Join(e.cfg.DataDir, studyDBName))
+	db, err := e.openDB(ctx)
 	if err != nil {
 		return err
 	}

@@ -51,7 +51,8 @@ commands:
   chat --as NAME [--moderator] [--channel ID]
                            also /study sessions (start, ask, queue, approve, reject, skip, quiz,
                            answer, reveal, status, export, end) kept in DATA/study.db
-  serve                    run the Discord bot (token from DISCORD_TOKEN; see README)
+  serve                    run the Discord bot (token from DISCORD_TOKEN; see README); feedback
+                           and /autoanswer channels are kept in DATA/study.db
   eval QUESTIONS.jsonl --out RESULTS.jsonl
                            run the questions, write results for ../shared/eval/score.py
 

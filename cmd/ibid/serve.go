@@ -7,14 +7,11 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/ibidbot/ibid/bot/discord"
-	"github.com/ibidbot/ibid/bot/sqlite"
 	"github.com/ibidbot/ibid/bot/study"
 )
 
@@ -34,12 +31,9 @@ func (e *env) serveCmd(ctx context.Context, args []string) error {
 		return err
 	}
 	defer ix.Close()
-	// Study sessions live in the same database as `ibid chat`'s, so a
-	// session can be run or inspected from the console too.
-	if err := os.MkdirAll(e.cfg.DataDir, 0o755); err != nil {
-		return fmt.Errorf("data directory: %w", err)
-	}
-	db, err := sqlite.Open(ctx, filepath.Join(e.cfg.DataDir, studyDBName))
+	// Study sessions, feedback and the channels set to auto-answer live in
+	// the database `ibid chat` uses, and survive a restart.
+	db, err := e.openDB(ctx)
 	if err != nil {
 		return err
 	}
@@ -70,7 +64,7 @@ func (e *env) serveCmd(ctx context.Context, args []string) error {
 		}
 	}
 	adapter := discord.New(b, discord.Bounded{S: s}, discord.Options{
-		Study: study.New(db, b, b.Corpus()), ModeratorRole: dc.ModeratorRole, Logger: log,
+		Study: study.New(db, b, b.Corpus()), ModeratorRole: dc.ModeratorRole, Logger: log, Feedback: db, Channels: db,
 	})
 	ready := make(chan *discordgo.Ready, 1)
 	s.AddHandler(func(s *discordgo.Session, r *discordgo.Ready) {
