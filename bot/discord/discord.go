@@ -101,10 +101,12 @@ type Adapter struct {
 	appID string
 	botID string
 
-	jobs    chan func()
-	wg      sync.WaitGroup // in-flight jobs
-	closing chan struct{}
-	close   sync.Once
+	jobs chan func()
+	// mu orders submit's wg.Add before Shutdown's wg.Wait: once closed is
+	// set, no job is added.
+	mu     sync.Mutex
+	closed bool
+	wg     sync.WaitGroup // in-flight jobs
 
 	limits  *limiter
 	answers *answerCache
@@ -144,7 +146,7 @@ func New(core *bot.Bot, rest REST, opts Options) *Adapter {
 	}
 	a := &Adapter{
 		core: core, rest: rest, opts: opts, log: opts.Logger,
-		jobs: make(chan func(), opts.Queue), closing: make(chan struct{}),
+		jobs:    make(chan func(), opts.Queue),
 		limits:  newLimiter(opts.UserRate, opts.GuildRate),
 		answers: newAnswerCache(1024),
 		threads: newThreadSet(),
@@ -168,12 +170,13 @@ var errBusy = errors.New("too many questions are waiting; try again in a minute"
 
 // submit queues a job, or reports that the bot is busy or shutting down.
 func (a *Adapter) submit(job func()) error {
-	select {
-	case <-a.closing:
+	a.mu.Lock()
+	if a.closed {
+		a.mu.Unlock()
 		return errors.New("the bot is shutting down")
-	default:
 	}
 	a.wg.Add(1)
+	a.mu.Unlock()
 	select {
 	case a.jobs <- func() { defer a.wg.Done(); defer a.recover("job"); job() }:
 		return nil
@@ -186,7 +189,9 @@ func (a *Adapter) submit(job func()) error {
 // Shutdown stops taking work and waits for in-flight answers, at most until
 // ctx ends.
 func (a *Adapter) Shutdown(ctx context.Context) error {
-	a.close.Do(func() { close(a.closing) })
+	a.mu.Lock()
+	a.closed = true
+	a.mu.Unlock()
 	done := make(chan struct{})
 	go func() { a.wg.Wait(); close(done) }()
 	select {
