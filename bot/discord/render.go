@@ -75,9 +75,14 @@ func quoteEmbeds(q bot.Quote, title string) []*discordgo.MessageEmbed {
 		if s.End <= q.Start || s.Start >= q.End {
 			continue
 		}
-		text := "> " + escape(p.Text[max(s.Start, q.Start):min(s.End, q.End)]) + " "
+		// One block quote per embed: the marker opens it, and the
+		// sentences follow on its line (a "> " mid-line is literal text).
+		text := strings.ReplaceAll(escape(p.Text[max(s.Start, q.Start):min(s.End, q.End)]), "\n", "\n> ") + " "
 		if utf8.RuneCountInString(cur.String())+utf8.RuneCountInString(text) > budget {
 			flush()
+		}
+		if cur.Len() == 0 {
+			text = "> " + text
 		}
 		cur.WriteString(truncate(text, budget))
 	}

@@ -93,6 +93,14 @@ func TestAnswerMessages_LongestParagraphsFitDiscordsLimits(t *testing.T) {
 				t.Errorf("%s is split across messages", p.ID)
 			}
 			text.WriteString(f.e.Description + " ")
+			// Discord quotes a line that opens with "> "; one met
+			// mid-line is shown as it is.
+			for _, line := range strings.Split(f.e.Description, "\n") {
+				if !strings.HasPrefix(line, "> ") || strings.Contains(line[2:], " > ") {
+					t.Errorf("%s: embed line is not one block quote: %.80q", p.ID, line)
+					break
+				}
+			}
 		}
 		for i := range p.Sentences {
 			if !strings.Contains(text.String(), escape(p.Sentence(i))) {
