@@ -67,12 +67,19 @@ func connect(t *testing.T) (*discordtest.Server, *discord.Adapter) {
 func connectWith(t testing.TB, opts discord.Options, setup func(*discordgo.Session)) (*discordtest.Server, *discord.Adapter) {
 	t.Helper()
 	srv := discordtest.New(t, discordtest.WithPrivilegedIntents(discordgo.IntentMessageContent))
+	return srv, openAdapter(t, srv, testCore(t), opts, setup)
+}
+
+// openAdapter connects a real discordgo session to srv with an adapter over
+// core, and waits for READY; the adapter is shut down when the test ends.
+func openAdapter(t testing.TB, srv *discordtest.Server, core *bot.Bot, opts discord.Options, setup func(*discordgo.Session)) *discord.Adapter {
+	t.Helper()
 	s := srv.Session(t)
 	s.Identify.Intents = discordgo.IntentsGuilds | discordgo.IntentsGuildMessages | discordgo.IntentMessageContent
 	if setup != nil {
 		setup(s)
 	}
-	a := discord.New(testCore(t), discord.Bounded{S: s}, opts)
+	a := discord.New(core, discord.Bounded{S: s}, opts)
 	ready := make(chan struct{})
 	s.AddHandler(func(s *discordgo.Session, r *discordgo.Ready) { a.Ready(s, r); close(ready) })
 	s.AddHandler(a.OnInteraction)
@@ -86,7 +93,7 @@ func connectWith(t testing.TB, opts discord.Options, setup func(*discordgo.Sessi
 		t.Fatal("no READY")
 	}
 	t.Cleanup(func() { a.Shutdown(context.Background()) })
-	return srv, a
+	return a
 }
 
 func decode(t *testing.T, r discordtest.Request) map[string]any {

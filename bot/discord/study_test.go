@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -16,6 +15,7 @@ import (
 	"github.com/ibidbot/ibid/bot/discord/discordtest"
 	"github.com/ibidbot/ibid/bot/sqlite"
 	"github.com/ibidbot/ibid/bot/study"
+	"github.com/ibidbot/ibid/bot/study/studytest"
 	"github.com/ibidbot/ibid/corpus"
 )
 
@@ -53,22 +53,7 @@ func newStudyWorld(t *testing.T) *studyWorld {
 	core := testCore(t)
 	svc := study.New(db, core, core.Corpus())
 
-	s := srv.Session(t)
-	s.Identify.Intents = discordgo.IntentsGuilds | discordgo.IntentsGuildMessages | discordgo.IntentMessageContent
-	a := discord.New(core, discord.Bounded{S: s}, discord.Options{Study: svc, ModeratorRole: "study lead"})
-	ready := make(chan struct{})
-	s.AddHandler(func(s *discordgo.Session, r *discordgo.Ready) { a.Ready(s, r); close(ready) })
-	s.AddHandler(a.OnInteraction)
-	s.AddHandler(a.OnMessage)
-	if err := s.Open(); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case <-ready:
-	case <-time.After(5 * time.Second):
-		t.Fatal("no READY")
-	}
-	t.Cleanup(func() { a.Shutdown(context.Background()) })
+	a := openAdapter(t, srv, core, discord.Options{Study: svc, ModeratorRole: "study lead"}, nil)
 	if err := a.Register(context.Background(), srv.AppID, []string{srv.GuildID}); err != nil {
 		t.Fatalf("register: %v", err)
 	}
@@ -534,53 +519,14 @@ func TestStudy_Session(t *testing.T) {
 // verbatim from the paragraph it cites, and returns how many there were.
 func checkDiscordQuotes(t *testing.T, c *corpus.Corpus, content string) int {
 	t.Helper()
-	return checkQuoteLines(t, c, content, unescapeMarkdown)
+	return studytest.CheckQuotes(t, c, content, unescapeMarkdown)
 }
 
 // checkTranscriptQuotes is checkDiscordQuotes for the Markdown transcript,
 // which is not escaped: it quotes the corpus byte for byte.
 func checkTranscriptQuotes(t *testing.T, c *corpus.Corpus, md string) int {
 	t.Helper()
-	return checkQuoteLines(t, c, md, func(s string) string { return s })
-}
-
-func checkQuoteLines(t *testing.T, c *corpus.Corpus, text string, unescape func(string) string) int {
-	t.Helper()
-	lines := strings.Split(text, "\n")
-	n := 0
-	for i := 0; i < len(lines); i++ {
-		if !strings.HasPrefix(lines[i], "> ") {
-			continue
-		}
-		var q []string
-		for ; i < len(lines) && strings.HasPrefix(lines[i], "> "); i++ {
-			q = append(q, unescape(strings.TrimPrefix(lines[i], "> ")))
-		}
-		if i == len(lines) || !strings.HasPrefix(lines[i], "— ") {
-			t.Errorf("quote %q is not followed by its citation", q)
-			continue
-		}
-		cite := unescape(lines[i])
-		open, end := strings.LastIndex(cite, "["), strings.LastIndex(cite, "]")
-		if open < 0 || end < open {
-			t.Errorf("citation %q names no paragraph", cite)
-			continue
-		}
-		id := cite[open+1 : end]
-		p, ok := c.Paragraph(id)
-		if !ok {
-			t.Errorf("quote cites unknown paragraph %s", id)
-			continue
-		}
-		if quote := strings.Join(q, "\n"); !strings.Contains(p.Text, quote) {
-			t.Errorf("quote %q is not verbatim from %s", quote, id)
-		}
-		if !strings.Contains(cite, p.Citation) {
-			t.Errorf("citation %q is not %s's", cite, id)
-		}
-		n++
-	}
-	return n
+	return studytest.CheckQuotes(t, c, md, nil)
 }
 
 // unescapeMarkdown undoes the adapter's escaping, as Discord renders it.

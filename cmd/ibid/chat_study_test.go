@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ibidbot/ibid/bot/study/studytest"
 	"github.com/ibidbot/ibid/corpus"
 )
 
@@ -44,46 +45,9 @@ func TestRun_ChatStudySession(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	quotes := checkQuotes(t, c, out[strings.Index(out, "# Study session"):])
+	quotes := studytest.CheckQuotes(t, c, out[strings.Index(out, "# Study session"):], nil)
 	if quotes < 6 {
 		t.Errorf("only %d quotes in the transcript", quotes)
 	}
 	t.Logf("transcript: %d quotes, all verbatim and cited", quotes)
-}
-
-// checkQuotes asserts that every "> " block of a transcript is a substring
-// of the paragraph its following citation line names, and returns how many
-// blocks there were.
-func checkQuotes(t *testing.T, c *corpus.Corpus, md string) int {
-	t.Helper()
-	lines := strings.Split(md, "\n")
-	n := 0
-	for i := 0; i < len(lines); i++ {
-		if !strings.HasPrefix(lines[i], "> ") {
-			continue
-		}
-		var q []string
-		for ; i < len(lines) && strings.HasPrefix(lines[i], "> "); i++ {
-			q = append(q, strings.TrimPrefix(lines[i], "> "))
-		}
-		if i == len(lines) || !strings.HasPrefix(lines[i], "— ") || !strings.HasSuffix(lines[i], "]") {
-			t.Errorf("quote %q is not followed by its citation", q)
-			continue
-		}
-		cite := lines[i]
-		id := cite[strings.LastIndex(cite, "[")+1 : len(cite)-1]
-		p, ok := c.Paragraph(id)
-		if !ok {
-			t.Errorf("quote cites unknown paragraph %s", id)
-			continue
-		}
-		if text := strings.Join(q, "\n"); !strings.Contains(p.Text, text) {
-			t.Errorf("quote %q is not verbatim from %s", text, id)
-		}
-		if !strings.Contains(cite, p.Citation) {
-			t.Errorf("citation %q is not %s's", cite, id)
-		}
-		n++
-	}
-	return n
 }
