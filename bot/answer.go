@@ -117,9 +117,9 @@ func leadFor(quotes []Quote) string {
 	return "According to " + p.Citation + ":"
 }
 
-// truncateRunes shortens s to at most n runes, ending with an ellipsis when
-// cut, for previews that must fit a limit.
-func truncateRunes(s string, n int) string {
+// Truncate shortens s to at most n runes, ending with an ellipsis when cut,
+// for previews and adapters' fields that must fit a limit.
+func Truncate(s string, n int) string {
 	if utf8.RuneCountInString(s) <= n {
 		return s
 	}

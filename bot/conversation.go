@@ -146,7 +146,7 @@ func (b *Bot) rewriteQuestion(ctx context.Context, text string, turns []Turn) (s
 	for _, t := range turns {
 		history.WriteString("Q: " + t.Resolved + "\n")
 		if len(t.Quotes) > 0 {
-			history.WriteString("Source: " + truncateRunes(t.Quotes[0].Text(), 400) + "\n")
+			history.WriteString("Source: " + Truncate(t.Quotes[0].Text(), 400) + "\n")
 		}
 	}
 	reply, err := b.model.Complete(ctx, Completion{

@@ -61,7 +61,7 @@ func (a *Adapter) answerMessage(m *discordgo.Message, question string, inThread 
 	if !inThread {
 		ctx, cancel := a.restCtx()
 		th, err := a.rest.MessageThreadStartComplex(m.ChannelID, m.ID, &discordgo.ThreadStart{
-			Name: truncate(question, 100), AutoArchiveDuration: 1440, Type: discordgo.ChannelTypeGuildPublicThread,
+			Name: bot.Truncate(question, 100), AutoArchiveDuration: 1440, Type: discordgo.ChannelTypeGuildPublicThread,
 		}, discordgo.WithContext(ctx))
 		cancel()
 		if err != nil {
@@ -104,7 +104,7 @@ func (a *Adapter) answerMessage(m *discordgo.Message, question string, inThread 
 func (a *Adapter) send(channelID, replyTo, text string) {
 	ctx, cancel := a.restCtx()
 	defer cancel()
-	m := &discordgo.MessageSend{Content: truncate(text, maxContent), AllowedMentions: noMentions()}
+	m := &discordgo.MessageSend{Content: bot.Truncate(text, maxContent), AllowedMentions: noMentions()}
 	if replyTo != "" {
 		m.Reference = &discordgo.MessageReference{MessageID: replyTo, ChannelID: channelID}
 	}

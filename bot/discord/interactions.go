@@ -78,7 +78,7 @@ func (a *Adapter) respond(i *discordgo.Interaction, typ discordgo.InteractionRes
 // sees.
 func (a *Adapter) tellPrivately(i *discordgo.Interaction, text string) {
 	if err := a.respond(i, discordgo.InteractionResponseChannelMessageWithSource, &discordgo.InteractionResponseData{
-		Content: truncate(text, maxContent), Flags: discordgo.MessageFlagsEphemeral,
+		Content: bot.Truncate(text, maxContent), Flags: discordgo.MessageFlagsEphemeral,
 	}); err != nil {
 		a.log.Warn("could not answer an interaction", "err", err)
 	}
@@ -198,7 +198,7 @@ func (a *Adapter) answerInteraction(ctx context.Context, i *discordgo.Interactio
 			return
 		}
 		last = time.Now()
-		if err := a.edit(i, truncate(escape(lead)+" …", maxContent), nil, nil); err != nil {
+		if err := a.edit(i, bot.Truncate(escape(lead)+" …", maxContent), nil, nil); err != nil {
 			a.log.Debug("streaming edit failed", "err", err)
 		}
 	}
@@ -263,7 +263,7 @@ func (a *Adapter) citeInteraction(ctx context.Context, i *discordgo.Interaction,
 			discordgo.Button{Label: "Full paragraph", Style: discordgo.SecondaryButton, CustomID: customID("para", e.Paragraph.ID)},
 		}}}
 	}
-	return a.edit(i, truncate(lead, maxContent), embeds, comps)
+	return a.edit(i, bot.Truncate(lead, maxContent), embeds, comps)
 }
 
 func (a *Adapter) sourceInteraction(i *discordgo.Interaction, id string) error {
@@ -282,8 +282,8 @@ func (a *Adapter) respondSources(i *discordgo.Interaction) {
 			break
 		}
 		embeds = append(embeds, &discordgo.MessageEmbed{
-			Title:       truncate(d.ID, maxEmbedTitle),
-			Description: truncate(escape(d.Bibliography)+fmt.Sprintf("\n%d paragraphs, %d notes", d.Paragraphs, d.Notes), 1000),
+			Title:       bot.Truncate(d.ID, maxEmbedTitle),
+			Description: bot.Truncate(escape(d.Bibliography)+fmt.Sprintf("\n%d paragraphs, %d notes", d.Paragraphs, d.Notes), 1000),
 		})
 	}
 	if err := a.respond(i, discordgo.InteractionResponseChannelMessageWithSource, &discordgo.InteractionResponseData{
@@ -344,7 +344,7 @@ func (a *Adapter) autocomplete(i *discordgo.Interaction) {
 				break
 			}
 			choices = append(choices, &discordgo.ApplicationCommandOptionChoice{
-				Name: truncate(e.Text(), maxChoiceLen), Value: truncate(sentenceRef(e.Quote), maxChoiceLen),
+				Name: bot.Truncate(e.Text(), maxChoiceLen), Value: bot.Truncate(sentenceRef(e.Quote), maxChoiceLen),
 			})
 		}
 	}
@@ -422,7 +422,7 @@ func (a *Adapter) component(i *discordgo.Interaction) {
 			}
 			fmt.Fprintf(&b, "%d. %s — `%s`\n", n+1, escape(p.Paragraph.Citation), p.Paragraph.ID)
 		}
-		a.tellPrivately(i, truncate("Other passages considered for this question (use /source to read them):\n"+b.String(), maxContent))
+		a.tellPrivately(i, bot.Truncate("Other passages considered for this question (use /source to read them):\n"+b.String(), maxContent))
 	case "fb":
 		if len(parts) < 3 {
 			return

@@ -41,15 +41,6 @@ var markdown = strings.NewReplacer(
 // escape makes text literal in Discord Markdown.
 func escape(s string) string { return markdown.Replace(s) }
 
-// truncate shortens s to at most n runes, marking the cut.
-func truncate(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	r := []rune(s)
-	return string(r[:n-1]) + "…"
-}
-
 // message is one message's worth of an answer.
 type message struct {
 	content string
@@ -84,18 +75,18 @@ func quoteEmbeds(q bot.Quote, title string) []*discordgo.MessageEmbed {
 		if cur.Len() == 0 {
 			text = "> " + text
 		}
-		cur.WriteString(truncate(text, budget))
+		cur.WriteString(bot.Truncate(text, budget))
 	}
 	flush()
 	if len(parts) == 0 { // a record without sentence spans
-		parts = []string{truncate("> "+escape(q.Text()), budget)}
+		parts = []string{bot.Truncate("> "+escape(q.Text()), budget)}
 	}
-	footer := truncate(p.Citation+" · "+p.ID, maxEmbedFooter)
+	footer := bot.Truncate(p.Citation+" · "+p.ID, maxEmbedFooter)
 	embeds := make([]*discordgo.MessageEmbed, len(parts))
 	for i, d := range parts {
 		embeds[i] = &discordgo.MessageEmbed{Description: strings.TrimSpace(d)}
 		if i == 0 && title != "" {
-			embeds[i].Title = truncate(title, maxEmbedTitle)
+			embeds[i].Title = bot.Truncate(title, maxEmbedTitle)
 		}
 		if i == len(parts)-1 {
 			embeds[i].Footer = &discordgo.MessageEmbedFooter{Text: footer}
@@ -119,7 +110,7 @@ func embedSize(e *discordgo.MessageEmbed) int {
 // pack lays groups of embeds (one group per quote) into messages within the
 // limits, never splitting a group; the lead goes in the first message.
 func pack(lead string, groups [][]*discordgo.MessageEmbed) []message {
-	msgs := []message{{content: truncate(lead, maxContent)}}
+	msgs := []message{{content: bot.Truncate(lead, maxContent)}}
 	size := 0
 	for _, g := range groups {
 		gs := 0
@@ -180,7 +171,7 @@ func answerButtons(a bot.Answer, answerID string) []discordgo.MessageComponent {
 // customID joins parts into a component ID within Discord's 100 characters;
 // paragraph IDs are short, and an ID that would not fit is cut, which only
 // breaks its button.
-func customID(parts ...string) string { return truncate(strings.Join(parts, "|"), maxCustomID) }
+func customID(parts ...string) string { return bot.Truncate(strings.Join(parts, "|"), maxCustomID) }
 
 // sourceMessage renders one paragraph for /source with paging buttons.
 func sourceMessage(v bot.SourceView) (string, []*discordgo.MessageEmbed, []discordgo.MessageComponent) {
@@ -189,7 +180,7 @@ func sourceMessage(v bot.SourceView) (string, []*discordgo.MessageEmbed, []disco
 		if len(embeds) >= maxEmbeds {
 			break
 		}
-		e := &discordgo.MessageEmbed{Title: "Note " + escape(n.NoteLabel), Description: truncate(escape(n.Text), 1000)}
+		e := &discordgo.MessageEmbed{Title: "Note " + escape(n.NoteLabel), Description: bot.Truncate(escape(n.Text), 1000)}
 		total := embedSize(e)
 		for _, x := range embeds {
 			total += embedSize(x)
@@ -210,7 +201,7 @@ func sourceMessage(v bot.SourceView) (string, []*discordgo.MessageEmbed, []disco
 	if len(row) > 0 {
 		comps = []discordgo.MessageComponent{discordgo.ActionsRow{Components: row}}
 	}
-	return truncate(escape(v.Bibliography), maxContent), embeds, comps
+	return bot.Truncate(escape(v.Bibliography), maxContent), embeds, comps
 }
 
 // messageText is a message's text as shown: its content, then each embed's

@@ -353,7 +353,7 @@ func (a *Adapter) sessionThread(channel, topic string) (string, bool, error) {
 	ctx, cancel := a.restCtx()
 	defer cancel()
 	th, err := sr.ThreadStartComplex(channel, &discordgo.ThreadStart{
-		Name: truncate("Study: "+topic, 100), AutoArchiveDuration: 1440, Type: discordgo.ChannelTypeGuildPublicThread,
+		Name: bot.Truncate("Study: "+topic, 100), AutoArchiveDuration: 1440, Type: discordgo.ChannelTypeGuildPublicThread,
 	}, discordgo.WithContext(ctx))
 	var rest *discordgo.RESTError
 	if errors.As(err, &rest) && rest.Message != nil && rest.Message.Code == discordgo.ErrCodeCannotExecuteActionOnThisChannelType {
@@ -427,7 +427,7 @@ func (a *Adapter) showRejectModal(i *discordgo.Interaction, number string) {
 	defer cancel()
 	// Not through respond: a modal carries no message, so no allowed_mentions.
 	if err := a.rest.InteractionRespond(i, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseModal, Data: &discordgo.InteractionResponseData{
-		CustomID: "study:reject:" + number, Title: truncate("Reject question #"+number, 45),
+		CustomID: "study:reject:" + number, Title: bot.Truncate("Reject question #"+number, 45),
 		Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{discordgo.TextInput{
 			CustomID: "reason", Label: "Reason, shown to the asker (optional)", Style: discordgo.TextInputParagraph, MaxLength: maxReason,
 		}}}},
@@ -465,7 +465,7 @@ func (a *Adapter) studyModal(i *discordgo.Interaction) {
 		return
 	}
 	a.studyJob(c, "reject form", func(ctx context.Context, who study.Actor) (study.Reply, error) {
-		return a.opts.Study.Reject(ctx, c.channel, who, n, truncate(reason, maxReason))
+		return a.opts.Study.Reject(ctx, c.channel, who, n, bot.Truncate(reason, maxReason))
 	})
 }
 
@@ -751,7 +751,7 @@ func (a *Adapter) clearButtons(c *studyCall) {
 // their latest study interaction in the session while its token lasts
 // (only they see it, where they are), or else in a direct message.
 func (a *Adapter) notify(c *studyCall, n study.Notice) error {
-	text := truncate("About your question in <#"+c.channel+">: "+escape(n.Text), maxContent)
+	text := bot.Truncate("About your question in <#"+c.channel+">: "+escape(n.Text), maxContent)
 	if ri, ok := a.study.recent.get(c.channel + "/" + n.UserID); ok && time.Since(ri.at) < tokenLife {
 		ctx, cancel := a.restCtx()
 		_, err := a.rest.FollowupMessageCreate(ri.i, true, &discordgo.WebhookParams{
@@ -853,7 +853,7 @@ func (a *Adapter) studyAutocomplete(i *discordgo.Interaction, d discordgo.Applic
 		c := a.core.Corpus()
 		add := func(name, value string) {
 			if len(choices) < maxChoices && (typed == "" || strings.Contains(strings.ToLower(name+" "+value), typed)) {
-				choices = append(choices, &discordgo.ApplicationCommandOptionChoice{Name: truncate(name, maxChoiceLen), Value: truncate(value, maxChoiceLen)})
+				choices = append(choices, &discordgo.ApplicationCommandOptionChoice{Name: bot.Truncate(name, maxChoiceLen), Value: bot.Truncate(value, maxChoiceLen)})
 			}
 		}
 		switch focused {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/ibidbot/ibid/bot"
 	"github.com/ibidbot/ibid/bot/study"
 )
 
@@ -23,7 +24,7 @@ func appendLine(msgs []message, line string) []message {
 		msgs[n-1].content += "\n" + line
 		return msgs
 	}
-	return append(msgs, message{content: truncate(line, maxContent)})
+	return append(msgs, message{content: bot.Truncate(line, maxContent)})
 }
 
 // studyButtons lays out an item's actions as buttons, five to a row.
@@ -39,7 +40,7 @@ func studyButtons(actions []study.Action) []discordgo.MessageComponent {
 		case "answer":
 			style = discordgo.PrimaryButton
 		}
-		row = append(row, discordgo.Button{Label: truncate(ac.Label, maxButtonLabel), Style: style, CustomID: ac.ID})
+		row = append(row, discordgo.Button{Label: bot.Truncate(ac.Label, maxButtonLabel), Style: style, CustomID: ac.ID})
 		if len(row) == maxButtonsPerRow {
 			rows = append(rows, discordgo.ActionsRow{Components: row})
 			row = nil
@@ -116,9 +117,9 @@ func (a *Adapter) studyMessages(text string) []message {
 			for j < len(lines) && strings.HasPrefix(lines[j], "|") {
 				j++
 			}
-			blocks = append(blocks, studyBlock{md: truncate("```\n"+strings.ReplaceAll(strings.Join(lines[i:j], "\n"), "`", "'"), maxContent-4) + "\n```"})
+			blocks = append(blocks, studyBlock{md: bot.Truncate("```\n"+strings.ReplaceAll(strings.Join(lines[i:j], "\n"), "`", "'"), maxContent-4) + "\n```"})
 		default:
-			blocks = append(blocks, studyBlock{md: truncate(escape(lines[i]), maxContent)})
+			blocks = append(blocks, studyBlock{md: bot.Truncate(escape(lines[i]), maxContent)})
 		}
 		i = j
 	}
@@ -209,9 +210,9 @@ func (a *Adapter) longQuoteEmbeds(text, cite string) []*discordgo.MessageEmbed {
 		if n+1 < len(cuts) && utf8.RuneCountInString(blockQuote(strings.TrimSpace(text[from:cuts[n+1]]))) <= budget {
 			continue // the next sentence fits in this embed too
 		}
-		embeds = append(embeds, &discordgo.MessageEmbed{Description: truncate(blockQuote(strings.TrimSpace(text[from:cuts[n]])), maxEmbedDesc)})
+		embeds = append(embeds, &discordgo.MessageEmbed{Description: bot.Truncate(blockQuote(strings.TrimSpace(text[from:cuts[n]])), maxEmbedDesc)})
 		from = cuts[n]
 	}
-	embeds[len(embeds)-1].Footer = &discordgo.MessageEmbedFooter{Text: truncate(cite, maxEmbedFooter)}
+	embeds[len(embeds)-1].Footer = &discordgo.MessageEmbedFooter{Text: bot.Truncate(cite, maxEmbedFooter)}
 	return embeds
 }

@@ -12,6 +12,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/ibidbot/ibid/bot"
 	"github.com/ibidbot/ibid/corpus"
 )
 
@@ -114,16 +115,16 @@ func showRecord(w io.Writer, c *corpus.Corpus, id string) error {
 	for _, r := range p.NoteRefs {
 		target := "note text not in the source"
 		if n, ok := c.Paragraph(r.NoteID); ok {
-			target = n.ID + ": " + clip(n.Text, 100)
+			target = n.ID + ": " + bot.Truncate(n.Text, 100)
 		}
 		fmt.Fprintf(w, "  note %s at %d → %s\n", r.Label, r.Offset, target)
 	}
 	prev, next := c.Neighbours(id)
 	if prev != nil {
-		fmt.Fprintf(w, "\nprevious: %s  %s\n", prev.ID, clip(prev.Text, 100))
+		fmt.Fprintf(w, "\nprevious: %s  %s\n", prev.ID, bot.Truncate(prev.Text, 100))
 	}
 	if next != nil {
-		fmt.Fprintf(w, "next:     %s  %s\n", next.ID, clip(next.Text, 100))
+		fmt.Fprintf(w, "next:     %s  %s\n", next.ID, bot.Truncate(next.Text, 100))
 	}
 	fmt.Fprintf(w, "\nsource: %s\n", d.Meta.Bibliography())
 	return nil
@@ -137,14 +138,6 @@ func unknownID(c *corpus.Corpus, id string) error {
 		msg += "; nearest: " + strings.Join(near, ", ")
 	}
 	return errors.New(msg)
-}
-
-func clip(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n]) + "…"
 }
 
 func joinFlags(fs []corpus.Flag) string {

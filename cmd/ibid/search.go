@@ -132,7 +132,7 @@ func (e *env) searchCmd(ctx context.Context, args []string) error {
 		fmt.Fprintln(e.stdout, "no passage matches")
 	}
 	for i, h := range hits {
-		fmt.Fprintf(e.stdout, "%d. %s  (%.2f)\n   %s\n   — %s\n\n", i+1, h.Paragraph.ID, h.Score, clip(h.Paragraph.Sentence(h.Sentence), 300), h.Paragraph.Citation)
+		fmt.Fprintf(e.stdout, "%d. %s  (%.2f)\n   %s\n   — %s\n\n", i+1, h.Paragraph.ID, h.Score, bot.Truncate(h.Paragraph.Sentence(h.Sentence), 300), h.Paragraph.Citation)
 	}
 	return nil
 }
