@@ -206,72 +206,83 @@ type candidate struct {
 	w    word
 }
 
+// nameCounts tells, from how a scope uses its capitalised words, which are
+// names worth guessing and which are places.
+type nameCounts struct {
+	// lower: words the scope also writes in lower case ("committee",
+	// "north"), common nouns that a capital at a heading made look like
+	// names.
+	lower map[string]bool
+	// uses, asPlace (after "in", "to", "from" …) and asModifier (between
+	// an article and a lower-case word: "the Soviet government"), by
+	// folded word.
+	uses, asPlace, asModifier map[string]int
+}
+
+func countNames(c *corpus.Corpus, sc bot.Scope) nameCounts {
+	n := nameCounts{lower: map[string]bool{}, uses: map[string]int{}, asPlace: map[string]int{}, asModifier: map[string]int{}}
+	for p := range c.All {
+		if !inScope(p, sc) {
+			continue
+		}
+		ws := words(p.Text)
+		for i, w := range ws {
+			r, _ := utf8.DecodeRuneInString(w.text)
+			f := fold(w.text)
+			if unicode.IsLower(r) {
+				n.lower[f] = true
+			}
+			if !unicode.IsUpper(r) {
+				continue
+			}
+			n.uses[f]++
+			if i > 0 && placeWords[ws[i-1].text] {
+				n.asPlace[f]++
+			}
+			if i > 0 && i+1 < len(ws) && articles[ws[i-1].text] {
+				if r, _ := utf8.DecodeRuneInString(ws[i+1].text); unicode.IsLower(r) {
+					n.asModifier[f]++
+				}
+			}
+		}
+	}
+	return n
+}
+
+// guessable reports whether a capitalised word is a name to quiz on: not a
+// common noun, used more than once (not a foreign title or a coinage), not
+// mostly an adjective, not hyphenated.
+func (n nameCounts) guessable(w string) bool {
+	f := fold(w)
+	return !n.lower[f] && n.uses[f] >= 2 && 3*n.asModifier[f] < n.uses[f] && !strings.ContainsAny(w, "-‐")
+}
+
+// pool is the distractor pool of a blank: its kind, with names parted into
+// places (mostly after "in", "to", "from" …) and the rest, mostly people,
+// so that "Vladivostok" is not offered against three men.
+func (n nameCounts) pool(w word) string {
+	if f := fold(w.text); w.kind == KindName && n.uses[f] > 0 && 3*n.asPlace[f] >= n.uses[f] {
+		return "place"
+	}
+	return string(w.kind)
+}
+
 // makeRounds builds n rounds from scope, avoiding paragraphs already used.
 // The choice is random but seeded by the session and round numbers, so the
 // same session always gets the same quiz.
 func makeRounds(c *corpus.Corpus, sc bot.Scope, session int64, next, n int, used map[string]bool) []Round {
-	// Words the scope also writes in lower case ("committee", "north") are
-	// common nouns that a capital at a heading or title made look like names.
-	lower := map[string]bool{}
-	for p := range c.All {
-		if inScope(p, sc) {
-			for _, w := range words(p.Text) {
-				if r, _ := utf8.DecodeRuneInString(w.text); unicode.IsLower(r) {
-					lower[fold(w.text)] = true
-				}
-			}
-		}
-	}
-	var isName func(w word) bool
-	// A name that mostly follows "in", "to", "from" … is a place; the
-	// others are mostly people. Distractors come from the same class, so
-	// that "Vladivostok" is not offered against three men.
-	// A name used like an adjective ("the Soviet government") is not one
-	// to guess, nor is a word used once (a foreign title, a coinage).
-	uses, asPlace, asModifier := map[string]int{}, map[string]int{}, map[string]int{}
-	for p := range c.All {
-		if inScope(p, sc) {
-			ws := words(p.Text)
-			for i, w := range ws {
-				if r, _ := utf8.DecodeRuneInString(w.text); unicode.IsUpper(r) {
-					f := fold(w.text)
-					uses[f]++
-					if i > 0 && placeWords[ws[i-1].text] {
-						asPlace[f]++
-					}
-					if i > 0 && i+1 < len(ws) && articles[ws[i-1].text] {
-						if r, _ := utf8.DecodeRuneInString(ws[i+1].text); unicode.IsLower(r) {
-							asModifier[f]++
-						}
-					}
-				}
-			}
-		}
-	}
-	isName = func(w word) bool {
-		if w.kind != KindName {
-			return true
-		}
-		f := fold(w.text)
-		return !lower[f] && uses[f] >= 2 && 3*asModifier[f] < uses[f] && !strings.ContainsAny(w.text, "-‐")
-	}
-	class := func(w word) BlankKind {
-		if w.kind == KindName && uses[fold(w.text)] > 0 && 3*asPlace[fold(w.text)] >= uses[fold(w.text)] {
-			return "place"
-		}
-		return w.kind
-	}
-	pools := map[BlankKind][]string{}
-	seen := map[BlankKind]map[string]bool{}
+	names := countNames(c, sc)
+	pools := map[string][]string{}
+	seen := map[string]map[string]bool{}
 	var cands []candidate
 	for p := range c.All {
 		if !inScope(p, sc) {
 			continue
 		}
 		for _, sent := range p.Sentences {
-			ws := slices.DeleteFunc(blankCandidates(p, sent), func(w word) bool { return !isName(w) })
+			ws := slices.DeleteFunc(blankCandidates(p, sent), func(w word) bool { return w.kind == KindName && !names.guessable(w.text) })
 			for _, w := range ws {
-				k := class(w)
+				k := names.pool(w)
 				if seen[k] == nil {
 					seen[k] = map[string]bool{}
 				}
@@ -297,7 +308,7 @@ func makeRounds(c *corpus.Corpus, sc bot.Scope, session int64, next, n int, used
 		if used[cd.p.ID] {
 			continue
 		}
-		ds := distractors(rng, pools[class(cd.w)], cd)
+		ds := distractors(rng, pools[names.pool(cd.w)], cd)
 		if len(ds) < len(choiceLetters)-1 {
 			continue
 		}
