@@ -126,7 +126,11 @@ func (ix *Index) prepare(q string) *preparedQuery {
 
 	// Names first: the question's spelling fixes the slot's weight.
 	for _, m := range ix.aliasMatches(q) {
-		typed := partsOnly(s.an.analyze(m.typed))
+		var names [][]string // the stems of each spelling, the typed one first
+		for _, name := range append([]string{m.typed}, m.others...) {
+			names = append(names, partsOnly(s.an.analyze(name)))
+		}
+		typed := names[0]
 		if len(typed) == 0 {
 			continue
 		}
@@ -135,29 +139,30 @@ func (ix *Index) prepare(q string) *preparedQuery {
 		// Records naming it in some spelling are at least as many as name
 		// it in the commonest one, which are at most as many as hold that
 		// spelling's rarest word: the least, over the spellings the corpus
-		// uses, of the greatest idf among a spelling's words.
-		sum := math.Inf(1)
-		for _, name := range append([]string{m.typed}, m.others...) {
+		// uses, of the greatest idf among a spelling's words. A name the
+		// corpus uses in no spelling weighs what its typed words do.
+		weight := math.Inf(1)
+		for _, stems := range names {
 			most, all := 0.0, true
-			for _, st := range partsOnly(s.an.analyze(name)) {
+			for _, st := range stems {
 				k, idf := term(st)
 				all = all && k >= 0
 				most = max(most, idf)
 			}
 			if all {
-				sum = min(sum, most)
+				weight = min(weight, most)
 			}
 		}
-		if math.IsInf(sum, 1) {
-			sum = 0
+		if math.IsInf(weight, 1) {
+			weight = 0
 			for _, st := range typed {
 				_, idf := term(st)
-				sum += idf
+				weight += idf
 			}
 		}
-		sl := slot{weight: sum}
-		for _, name := range append([]string{m.typed}, m.others...) {
-			sp, _ := spell(partsOnly(s.an.analyze(name)), sum, 1)
+		sl := slot{weight: weight}
+		for _, stems := range names {
+			sp, _ := spell(stems, weight, 1)
 			sl.spellings = append(sl.spellings, sp)
 		}
 		pq.slots = append(pq.slots, sl)
