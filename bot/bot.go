@@ -20,6 +20,15 @@ type Searcher interface {
 	Cite(ctx context.Context, fragment string, scope Scope, k int) ([]Excerpt, error)
 }
 
+// Thesaurus knows which words of general English mean nearly the same as a
+// word (the retrieval index has one); the core uses it to tell that "a cat"
+// answers "what animals".
+type Thesaurus interface {
+	// Related returns the words at least minSim similar to word (lower
+	// case), nearest first.
+	Related(word string, minSim float64) []string
+}
+
 // Scope limits retrieval to one document and optionally one of its
 // divisions (chapters). The zero Scope is the whole corpus.
 type Scope struct {
@@ -64,6 +73,9 @@ type Bot struct {
 	corpus *corpus.Corpus
 	search Searcher
 	model  Completer // nil: extractive answers only
+	// thesaurus is nil when there is none: answers then go by the
+	// question's own words.
+	thesaurus Thesaurus
 	// modelTimeout bounds one model answer, retries included.
 	modelTimeout time.Duration
 	vocab        *vocabulary
@@ -83,6 +95,9 @@ type Option func(*Bot)
 func WithModel(m Completer, timeout time.Duration) Option {
 	return func(b *Bot) { b.model, b.modelTimeout = m, timeout }
 }
+
+// WithThesaurus lets answers recognise words close in meaning to the question's.
+func WithThesaurus(t Thesaurus) Option { return func(b *Bot) { b.thesaurus = t } }
 
 // WithLogger sets where the core logs model failures it recovered from.
 func WithLogger(l *slog.Logger) Option { return func(b *Bot) { b.log = l } }

@@ -86,7 +86,7 @@ func (b *Bot) extractive(q question, passages []Passage) Answer {
 		// A passage sharing one word with the question is not about it.
 		return refusal(a, "The corpus does not seem to answer this.")
 	}
-	if q.focus != "" && b.vocab.known(q.focus) && w.coverage < focusWaiver && !mentions(w.paragraph, q.focus) {
+	if q.focus != "" && b.vocab.known(q.focus) && w.coverage < focusWaiver && !b.answersFocus(q, w) {
 		// The question asks for an admiral and the passage names none,
 		// though the corpus uses the word elsewhere: it is about the
 		// subject, not an answer.
@@ -102,6 +102,56 @@ func (b *Bot) extractive(q question, passages []Passage) Answer {
 	}
 	a.Lead = leadFor(a.Quotes)
 	return a
+}
+
+// focusKinMinSim is how close in meaning a word must be to the focus noun to
+// stand for it: "cat" for "animals" (0.75), not "fleet" for "admiral" (0.64).
+const focusKinMinSim = 0.7
+
+// answersFocus reports whether the window's passage gives something of the
+// kind the question asks for: it uses the focus noun; or, for a thing, a word
+// the thesaurus puts close to it ("what animals" – "a cat"); or, for a person,
+// it names someone the corpus elsewhere calls by it.
+func (b *Bot) answersFocus(q question, w window) bool {
+	if mentions(w.paragraph, q.focus) {
+		return true
+	}
+	if q.want != answerPerson && b.thesaurus != nil {
+		kin := make(map[string]bool)
+		for _, word := range b.thesaurus.Related(q.focusWord, focusKinMinSim) {
+			kin[stem(fold(word))] = true
+			kin[strings.TrimSuffix(fold(word), "s")] = true // stem keeps short plurals ("cats")
+		}
+		for _, t := range tokens(w.paragraph.Text) {
+			if kin[t.term] {
+				return true
+			}
+		}
+	}
+	return b.namesOne(q, w)
+}
+
+// namesOne reports whether the window names someone or something the
+// corpus elsewhere calls by the question's focus noun: "Shidehara told the
+// US ambassador" answers "which foreign minister told the envoy" when the
+// corpus says "Foreign Minister Shidehara" somewhere.
+func (b *Bot) namesOne(q question, w window) bool {
+	asked := make(map[string]bool, len(q.terms))
+	for _, t := range q.terms {
+		asked[t] = true
+	}
+	text := w.paragraph.Text[w.paragraph.Sentences[w.first].Start:w.paragraph.Sentences[w.last].End]
+	tried := make(map[string]bool)
+	for _, t := range tokens(text) {
+		if !t.capitalised() || t.numeric() || stopwords[t.term] || asked[t.term] || tried[t.term] {
+			continue
+		}
+		tried[t.term] = true
+		if b.vocab.called(t.term, q.focus) {
+			return true
+		}
+	}
+	return false
 }
 
 // answers reports whether records of kind k can answer a question: prose and
@@ -120,12 +170,27 @@ func (b *Bot) unknownNames(q question) []string {
 		// Initials and short words are too often variants, and a name one
 		// letter away from a word of the corpus is more likely misspelt
 		// than absent.
-		if len([]rune(t.raw)) < 4 || b.vocab.nearKnown(t.term) {
+		if len([]rune(t.raw)) < 4 || b.vocab.nearKnown(t.term) || b.knownParts(t.raw) {
 			continue
 		}
 		missing = append(missing, strings.TrimSuffix(strings.TrimSuffix(t.raw, "'s"), "’s"))
 	}
 	return missing
+}
+
+// knownParts reports whether a hyphenated word joins words the corpus knows
+// ("the Litvinov-Yoshizawa conversation").
+func (b *Bot) knownParts(raw string) bool {
+	parts := strings.FieldsFunc(raw, func(r rune) bool { return r == '-' || r == '‐' })
+	if len(parts) < 2 {
+		return false
+	}
+	for _, p := range parts {
+		if t := tokens(p); len(t) != 1 || !b.vocab.known(t[0].term) && !b.aliasWords[t[0].term] {
+			return false
+		}
+	}
+	return true
 }
 
 // bestWindow finds the stretch of at most maxWindow sentences of p that best

@@ -30,7 +30,8 @@ type question struct {
 	// focus is the head noun of what is asked for ("admiral" in "which
 	// Japanese admiral commanded …", "operator" in "who was the radio
 	// operator of …"), stemmed; empty when the question names no such noun.
-	focus string
+	// focusWord is it as written, folded.
+	focus, focusWord string
 }
 
 var (
@@ -60,7 +61,9 @@ func analyse(text string, v *vocabulary) question {
 		}
 	}
 	q.want = expectedAnswer(leadingWh.ReplaceAllString(strings.ToLower(text), ""))
-	q.focus = focusNoun(leadingWh.ReplaceAllString(text, ""))
+	if t, ok := focusNoun(leadingWh.ReplaceAllString(text, "")); ok {
+		q.focus, q.focusWord = t.term, fold(t.raw)
+	}
 	return q
 }
 
@@ -72,14 +75,14 @@ region year month date day time number language motive reason way term post role
 
 // focusNoun finds the head noun of the wh-phrase: the last word of the first
 // run of lower-case words after "which"/"what" or "who was the".
-func focusNoun(text string) string {
+func focusNoun(text string) (token, bool) {
 	toks := tokens(text)
 	i := 0
 	for i < len(toks) && !whWords[strings.ToLower(toks[i].raw)] {
 		i++
 	}
 	if i == len(toks) {
-		return ""
+		return token{}, false
 	}
 	i++
 	if w := strings.ToLower(toks[i-1].raw); w == "who" || w == "what" {
@@ -87,28 +90,31 @@ func focusNoun(text string) string {
 		if i+1 < len(toks) && (toks[i].term == "wa" || toks[i].term == "is" || toks[i].term == "were" || toks[i].raw == "was") && (toks[i+1].term == "the" || toks[i+1].term == "a") {
 			i += 2
 		} else if w == "who" {
-			return ""
+			return token{}, false
 		}
 	}
 	// Skip capitalised adjectives and names: "Japanese", "White Russian".
 	for i < len(toks) && toks[i].capitalised() {
 		i++
 	}
-	head := ""
+	var head token
 	for ; i < len(toks); i++ {
 		t := toks[i]
 		if t.capitalised() || stopwords[t.term] || strings.HasSuffix(strings.ToLower(t.raw), "ed") || t.numeric() {
 			break
 		}
-		head = t.term
+		head = t
 		if i+1 < len(toks) && text[t.end:toks[i+1].start] != " " { // punctuation ends the phrase
 			break
 		}
+		if h := head.term; genericNouns[h] || personNouns[h] || placeNouns[h] || timeNouns[h] || countNouns[h] {
+			break // a known noun is the head: what follows is the verb ("officer began", "president wrote")
+		}
 	}
-	if genericNouns[head] || placeNouns[head] || timeNouns[head] || countNouns[head] {
-		return ""
+	if h := head.term; h == "" || genericNouns[h] || placeNouns[h] || timeNouns[h] || countNouns[h] {
+		return token{}, false
 	}
-	return head
+	return head, true
 }
 
 var whWords = map[string]bool{"which": true, "what": true, "who": true}

@@ -132,10 +132,15 @@ func isLetters(w string) bool {
 type vocabulary struct {
 	df map[string]int
 	n  int
+	// records and named: the records of the corpus, and for each name (a
+	// capitalised word) the records using it, so that how the corpus
+	// describes a name can be looked up.
+	records []*corpus.Paragraph
+	named   map[string][]int32
 }
 
 func newVocabulary(c *corpus.Corpus) *vocabulary {
-	v := &vocabulary{df: make(map[string]int)}
+	v := &vocabulary{df: make(map[string]int), named: make(map[string][]int32)}
 	seen := make(map[string]bool)
 	for p := range c.All {
 		v.n++
@@ -144,10 +149,45 @@ func newVocabulary(c *corpus.Corpus) *vocabulary {
 			if !seen[t.term] {
 				seen[t.term] = true
 				v.df[t.term]++
+				if t.capitalised() {
+					v.named[t.term] = append(v.named[t.term], int32(len(v.records)))
+				}
+			}
+		}
+		v.records = append(v.records, p)
+	}
+	return v
+}
+
+// calledNear is how many words apart a name and a noun describing it
+// stand: "Foreign Minister Shidehara", "Shidehara, the foreign minister".
+const calledNear = 4
+
+// maxCalledRecords bounds the records searched for how a name is described:
+// a name used more often is a country or an institution, not an answer.
+const maxCalledRecords = 200
+
+// called reports whether the corpus somewhere describes the name with the
+// noun, within calledNear words of it.
+func (v *vocabulary) called(name, noun string) bool {
+	recs := v.named[name]
+	if len(recs) > maxCalledRecords || v.df[noun] == 0 {
+		return false
+	}
+	for _, r := range recs {
+		toks := tokens(v.records[r].Text)
+		for i, t := range toks {
+			if t.term != name || !t.capitalised() {
+				continue
+			}
+			for _, u := range toks[max(i-calledNear, 0):min(i+calledNear+1, len(toks))] {
+				if u.term == noun {
+					return true
+				}
 			}
 		}
 	}
-	return v
+	return false
 }
 
 // idf is a smoothed inverse document frequency; a term the corpus never

@@ -247,6 +247,20 @@ func (ix *Index) prepare(q string) *preparedQuery {
 	return pq
 }
 
+// Related returns the words of general English at least minSim similar in
+// meaning to word (lower case, unaccented), nearest first. It knows no
+// corpus: the words need not occur in the index.
+func Related(word string, minSim float64) []string {
+	var out []string
+	for _, nb := range related.Of(word) {
+		if float64(nb.Sim) < minSim {
+			break
+		}
+		out = append(out, nb.Word)
+	}
+	return out
+}
+
 // sameRoot reports whether two words share their first morphPrefix
 // letters ("Australia", "Australian"; "prosecution", "prosecutor"): a
 // neighbour in meaning that is also one in form is a derivation the

@@ -13,7 +13,10 @@ import (
 // Searcher is the retrieval index behind the core's interface.
 type Searcher struct{ ix *retrieval.Index }
 
-var _ bot.Searcher = Searcher{}
+var (
+	_ bot.Searcher  = Searcher{}
+	_ bot.Thesaurus = Searcher{}
+)
 
 // New wraps an open index.
 func New(ix *retrieval.Index) Searcher { return Searcher{ix} }
@@ -41,3 +44,6 @@ func (s Searcher) Cite(ctx context.Context, fragment string, scope bot.Scope, k 
 	}
 	return out, nil
 }
+
+// Related returns the words of general English close in meaning to word.
+func (Searcher) Related(word string, minSim float64) []string { return retrieval.Related(word, minSim) }

@@ -24,7 +24,8 @@ func (e *env) openBot(ctx context.Context) (*bot.Bot, *retrieval.Index, error) {
 		ix.Close()
 		return nil, nil, err
 	}
-	return bot.New(ix.Corpus(), searcher.New(ix), opts...), ix, nil
+	s := searcher.New(ix)
+	return bot.New(ix.Corpus(), s, append(opts, bot.WithThesaurus(s))...), ix, nil
 }
 
 func (e *env) askCmd(ctx context.Context, args []string) error {
