@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/ibidbot/ibid/corpus"
@@ -28,6 +29,10 @@ const (
 	focusWaiver = 0.6
 	// maxWindow is the longest quote in sentences.
 	maxWindow = 2
+	// kinMinSim and kinCredit: a word at least kinMinSim close in meaning
+	// to a question word covers it for kinCredit of its weight.
+	kinMinSim = 0.6
+	kinCredit = 0.5
 )
 
 // window is a candidate quote: consecutive sentences of one passage.
@@ -55,6 +60,20 @@ func (b *Bot) extractive(q question, passages []Passage) Answer {
 	}
 	if missing := b.unknownNames(q); len(missing) > 0 {
 		return refusal(a, "The corpus never mentions "+strings.Join(missing, ", ")+", so it cannot answer this.")
+	}
+	if b.thesaurus != nil {
+		q.kin = make(map[string]string)
+		for _, t := range tokens(q.text) {
+			if stopwords[t.term] {
+				continue
+			}
+			for _, word := range b.thesaurus.Related(fold(t.raw), kinMinSim) {
+				k := stem(fold(word))
+				if _, dup := q.kin[k]; !dup && !slices.Contains(q.terms, k) {
+					q.kin[k] = t.term
+				}
+			}
+		}
 	}
 	var best []window
 	top := passages[0].Score
@@ -222,18 +241,22 @@ func (b *Bot) bestWindow(q question, p *corpus.Paragraph, total float64) (window
 	for first := range per {
 		for last := first; last < min(len(per), first+maxWindow); last++ {
 			covered := make(map[string]bool)
+			credit := make(map[string]float64)
 			var span []token
 			for k := first; k <= last; k++ {
 				for _, t := range per[k] {
 					if want[t.term] {
 						covered[t.term] = true
+						credit[t.term] = 1
+					} else if qt, ok := q.kin[t.term]; ok {
+						credit[qt] = max(credit[qt], kinCredit)
 					}
 				}
 				span = append(span, per[k]...)
 			}
 			cov := 0.0
-			for t := range covered {
-				cov += b.vocab.idf(t)
+			for t, c := range credit {
+				cov += c * b.vocab.idf(t)
 			}
 			cov /= total
 			w := window{first: first, last: last, coverage: cov, paragraph: p, coverTerms: covered}

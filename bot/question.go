@@ -32,6 +32,9 @@ type question struct {
 	// operator of …"), stemmed; empty when the question names no such noun.
 	// focusWord is it as written, folded.
 	focus, focusWord string
+	// kin maps words close in meaning to the question's (by the thesaurus)
+	// to the question term they stand for.
+	kin map[string]string
 }
 
 var (
