@@ -255,8 +255,8 @@ func (b *Bot) bestWindow(q question, p *corpus.Paragraph, total float64) (window
 				span = append(span, per[k]...)
 			}
 			cov := 0.0
-			for t, c := range credit {
-				cov += c * b.vocab.idf(t)
+			for _, t := range q.terms { // in order: a sum over a map varies in its last bits
+				cov += credit[t] * b.vocab.idf(t)
 			}
 			cov /= total
 			w := window{first: first, last: last, coverage: cov, paragraph: p, coverTerms: covered}

@@ -175,7 +175,11 @@ func (v *vocabulary) called(name, noun string) bool {
 		return false
 	}
 	for _, r := range recs {
-		toks := tokens(v.records[r].Text)
+		text := v.records[r].Text
+		if !strings.Contains(strings.ToLower(text), noun) {
+			continue // most records lack the noun: skip them before tokenising
+		}
+		toks := tokens(text)
 		for i, t := range toks {
 			if t.term != name || !t.capitalised() {
 				continue
