@@ -141,17 +141,19 @@ type vocabulary struct {
 
 func newVocabulary(c *corpus.Corpus) *vocabulary {
 	v := &vocabulary{df: make(map[string]int), named: make(map[string][]int32)}
-	seen := make(map[string]bool)
+	seen, seenName := make(map[string]bool), make(map[string]bool)
 	for p := range c.All {
 		v.n++
 		clear(seen)
+		clear(seenName)
 		for _, t := range tokens(p.Text) {
 			if !seen[t.term] {
 				seen[t.term] = true
 				v.df[t.term]++
-				if t.capitalised() {
-					v.named[t.term] = append(v.named[t.term], int32(len(v.records)))
-				}
+			}
+			if t.capitalised() && !seenName[t.term] {
+				seenName[t.term] = true
+				v.named[t.term] = append(v.named[t.term], int32(len(v.records)))
 			}
 		}
 		v.records = append(v.records, p)
