@@ -47,7 +47,8 @@ func testCore(t testing.TB) *bot.Bot {
 			coreErr = err
 			return
 		}
-		core = bot.New(c, searcher.New(ix))
+		s := searcher.New(ix)
+		core = bot.New(c, s, bot.WithThesaurus(s)) // as cmd/ibid wires it
 	})
 	if coreErr != nil {
 		t.Fatal(coreErr)
