@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"slices"
 	"strings"
 
 	"github.com/ibidbot/ibid/corpus"
@@ -61,20 +60,6 @@ func (b *Bot) extractive(q question, passages []Passage) Answer {
 	if missing := b.unknownNames(q); len(missing) > 0 {
 		return refusal(a, "The corpus never mentions "+strings.Join(missing, ", ")+", so it cannot answer this.")
 	}
-	if b.thesaurus != nil {
-		q.kin = make(map[string]string)
-		for _, t := range tokens(q.text) {
-			if stopwords[t.term] {
-				continue
-			}
-			for _, word := range b.thesaurus.Related(fold(t.raw), kinMinSim) {
-				k := stem(fold(word))
-				if _, dup := q.kin[k]; !dup && !slices.Contains(q.terms, k) {
-					q.kin[k] = t.term
-				}
-			}
-		}
-	}
 	var best []window
 	top := passages[0].Score
 	for i, p := range passages {
@@ -132,19 +117,16 @@ const focusKinMinSim = 0.7
 // the thesaurus puts close to it ("what animals" – "a cat"); or, for a person,
 // it names someone the corpus elsewhere calls by it.
 func (b *Bot) answersFocus(q question, w window) bool {
-	if mentions(w.paragraph, q.focus) {
-		return true
-	}
+	kind := map[string]bool{q.focus: true}
 	if q.want != answerPerson && b.thesaurus != nil {
-		kin := make(map[string]bool)
 		for _, word := range b.thesaurus.Related(q.focusWord, focusKinMinSim) {
-			kin[stem(fold(word))] = true
-			kin[strings.TrimSuffix(fold(word), "s")] = true // stem keeps short plurals ("cats")
+			kind[stem(fold(word))] = true
+			kind[strings.TrimSuffix(fold(word), "s")] = true // stem keeps short plurals ("cats")
 		}
-		for _, t := range tokens(w.paragraph.Text) {
-			if kin[t.term] {
-				return true
-			}
+	}
+	for _, t := range tokens(w.paragraph.Text) {
+		if kind[t.term] {
+			return true
 		}
 	}
 	return b.namesOne(q, w)

@@ -49,7 +49,9 @@ var (
 
 var leadingWh = regexp.MustCompile(`(?i)^\W*(?:and\s+|so\s+|but\s+)?(according to [^,]+,\s*)?`)
 
-func analyse(text string, v *vocabulary) question {
+// analyse reads a question; th, when not nil, supplies the words close in
+// meaning to its own.
+func analyse(text string, v *vocabulary, th Thesaurus) question {
 	q := question{text: text}
 	toks := tokens(text)
 	seen := make(map[string]bool)
@@ -66,6 +68,20 @@ func analyse(text string, v *vocabulary) question {
 	q.want = expectedAnswer(leadingWh.ReplaceAllString(strings.ToLower(text), ""))
 	if t, ok := focusNoun(leadingWh.ReplaceAllString(text, "")); ok {
 		q.focus, q.focusWord = t.term, fold(t.raw)
+	}
+	if th != nil {
+		q.kin = make(map[string]string)
+		for _, t := range toks {
+			if stopwords[t.term] {
+				continue
+			}
+			for _, word := range th.Related(fold(t.raw), kinMinSim) {
+				k := stem(fold(word))
+				if _, dup := q.kin[k]; !dup && !seen[k] {
+					q.kin[k] = t.term
+				}
+			}
+		}
 	}
 	return q
 }
@@ -110,14 +126,20 @@ func focusNoun(text string) (token, bool) {
 		if i+1 < len(toks) && text[t.end:toks[i+1].start] != " " { // punctuation ends the phrase
 			break
 		}
-		if h := head.term; genericNouns[h] || personNouns[h] || placeNouns[h] || timeNouns[h] || countNouns[h] {
+		if kindNoun(head.term) || personNouns[head.term] {
 			break // a known noun is the head: what follows is the verb ("officer began", "president wrote")
 		}
 	}
-	if h := head.term; h == "" || genericNouns[h] || placeNouns[h] || timeNouns[h] || countNouns[h] {
+	if head.term == "" || kindNoun(head.term) {
 		return token{}, false
 	}
 	return head, true
+}
+
+// kindNoun reports whether a noun only names the kind of answer ("which
+// city", "what year", "how large a number"): the answering text need not use it.
+func kindNoun(term string) bool {
+	return genericNouns[term] || placeNouns[term] || timeNouns[term] || countNouns[term]
 }
 
 var whWords = map[string]bool{"which": true, "what": true, "who": true}
