@@ -367,3 +367,27 @@ func BenchmarkAsk_Extractive(b *testing.B) {
 		}
 	}
 }
+
+// A word close in meaning stands for the kind of thing asked for, not for
+// a kind of person: the thesaurus puts "former" next to "president" and
+// "foreign" next to "minister", words any passage on diplomacy has.
+func TestAnswersFocus_KinStandsForThingsNotPeople(t *testing.T) {
+	b := newTestBot(t)
+	passage := func(text string) window {
+		p := &corpus.Paragraph{ID: "test:1", Text: text, Sentences: []corpus.Span{{Start: 0, End: len(text)}}}
+		return window{paragraph: p}
+	}
+	for _, tt := range []struct {
+		question, passage string
+		want              bool
+	}{
+		{"To what animals did Kita compare the envoy?", "Kita compared the envoy to a cat.", true},
+		{"Which American president wrote to the envoy?", "The former envoy wrote to the ministry.", false},
+		{"Which Japanese foreign minister told the envoy?", "He told the foreign envoy so.", false},
+	} {
+		q := analyse(tt.question, b.vocab, b.thesaurus)
+		if got := b.answersFocus(q, passage(tt.passage)); got != tt.want {
+			t.Errorf("%q answered by %q: %v, want %v", tt.question, tt.passage, got, tt.want)
+		}
+	}
+}
