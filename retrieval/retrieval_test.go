@@ -289,6 +289,12 @@ func TestSearch_ScopeAndErrors(t *testing.T) {
 			t.Errorf("hit %s outside the scope", h.Paragraph.ID)
 		}
 	}
+	// dean1932 predates Nomonhan: the scope still answers with the
+	// question's other words.
+	hits, err = ix.Search(ctx, "Nomonhan: the Soviet Union and Japan at war", Options{K: 5, Scope: Scope{Doc: "dean1932"}})
+	if err != nil || len(hits) != 5 {
+		t.Errorf("scoped search with a word the scope lacks: %v, %d hits, want 5", err, len(hits))
+	}
 	hits, err = ix.Search(ctx, "Stalin Japan", Options{K: 10, Scope: Scope{Doc: "kuromiya2023", Division: "ch3"}})
 	if err != nil || len(hits) == 0 {
 		t.Fatalf("chapter scope: %v, %d hits", err, len(hits))

@@ -20,7 +20,7 @@ const MaxQueryBytes = 2000
 // candidates is how many bleve hits the reranker sees: on the development
 // questions, 50 to 3,000 rank the same, since bleve is asked with the
 // rerank's own weights.
-const candidates = 100
+const maxCandidates = 100
 
 // ErrEmptyQuery is returned for a query with no words.
 var ErrEmptyQuery = errors.New("the question has no words to search for")
@@ -67,8 +67,7 @@ func (ix *Index) Search(ctx context.Context, question string, opts Options) ([]H
 		return nil, err
 	}
 	pq := ix.prepare(q)
-	req := bleve.NewSearchRequestOptions(ix.candidateQuery(pq, opts.Scope), candidates, 0, false)
-	res, err := ix.bleve.SearchInContext(ctx, req)
+	res, err := ix.candidates(ctx, pq, opts.Scope, opts.K)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
@@ -138,29 +137,39 @@ func (ix *Index) checkScope(s Scope) error {
 	return nil
 }
 
-// candidateQuery asks bleve for the records holding the question's terms
-// (its words, the other spellings of its names, the words close in
-// meaning to its rare words), each boosted by the most it can earn in the
-// rerank, within the scope. The terms are already analysed, so no user
-// text reaches a query parser. A term in more than a tenth of the records
-// is left out when rarer ones remain: it would make bleve visit most of
-// the index for candidates it would not rank high, and the rerank still
-// counts it.
-func (ix *Index) candidateQuery(pq *preparedQuery, scope Scope) query.Query {
+// candidates asks bleve for the records holding the question's terms (its
+// words, the other spellings of its names, the words close in meaning to
+// its rare words), each boosted by the most it can earn in the rerank,
+// within the scope. The terms are already analysed, so no user text
+// reaches a query parser. A term in more than a tenth of the records is
+// left out when rarer ones remain: it would make bleve visit most of the
+// index for candidates it would not rank high, and the rerank still counts
+// it. When the rarer terms find fewer than k records (a scope whose
+// records spell the question's names otherwise, say), every term is asked.
+func (ix *Index) candidates(ctx context.Context, pq *preparedQuery, scope Scope, k int) (*bleve.SearchResult, error) {
 	limit := int32(ix.stats.records()/10 + 1)
-	var disj []query.Query
-	for pass := 0; pass < 2 && len(disj) == 0; pass++ {
-		for _, t := range pq.terms {
-			if pass == 0 && ix.stats.df[t.id] > limit {
-				continue
-			}
-			tq := bleve.NewTermQuery(ix.stats.terms[t.id])
-			tq.SetField(fieldText)
-			tq.SetBoost(t.best)
-			disj = append(disj, tq)
+	var rare, all []query.Query
+	for _, t := range pq.terms {
+		tq := bleve.NewTermQuery(ix.stats.terms[t.id])
+		tq.SetField(fieldText)
+		tq.SetBoost(t.best)
+		all = append(all, tq)
+		if ix.stats.df[t.id] <= limit {
+			rare = append(rare, tq)
 		}
 	}
-	return ix.scoped(bleve.NewDisjunctionQuery(disj...), scope)
+	search := func(terms []query.Query) (*bleve.SearchResult, error) {
+		q := ix.scoped(bleve.NewDisjunctionQuery(terms...), scope)
+		return ix.bleve.SearchInContext(ctx, bleve.NewSearchRequestOptions(q, maxCandidates, 0, false))
+	}
+	if len(rare) == 0 || len(rare) == len(all) {
+		return search(all)
+	}
+	res, err := search(rare)
+	if err != nil || res.Total >= uint64(k) {
+		return res, err
+	}
+	return search(all)
 }
 
 // scoped restricts q to the scope's document and division.
