@@ -3,7 +3,10 @@ package retrieval
 import (
 	"math"
 	"slices"
+	"strings"
 	"sync"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/ibidbot/ibid/corpus"
 	"github.com/ibidbot/ibid/retrieval/internal/related"
@@ -194,10 +197,12 @@ func (ix *Index) prepare(q string) *preparedQuery {
 	}
 	type single struct {
 		surface string
-		rare    bool
+		rare    bool // rare enough for words close in meaning
+		name    bool // a name: derivations only
 		slot    int
 	}
 	var singles []single
+	cased := slices.ContainsFunc(words, func(w aword) bool { return startsLower(q[w.start:]) })
 	for i, w := range words {
 		if used[i] || stemSlot[w.stem] {
 			continue
@@ -206,11 +211,11 @@ func (ix *Index) prepare(q string) *preparedQuery {
 		sp.scale = 1
 		stemSlot[w.stem] = true
 		pq.slots = append(pq.slots, slot{weight: idf, spellings: []spelling{sp}})
-		singles = append(singles, single{w.surface, idf >= relatedMinIDF, len(pq.slots) - 1})
+		singles = append(singles, single{w.surface, idf >= relatedMinIDF, cased && isName(q, w), len(pq.slots) - 1})
 	}
 	// Words close in meaning, for the question's rare words only (a word
-	// the corpus uses often is how the corpus says it); derivations for
-	// every word.
+	// the corpus uses often is how the corpus says it), but not for names;
+	// derivations for every word.
 	for _, w := range singles {
 		n := 0
 		seen := map[int32]bool{}
@@ -226,7 +231,10 @@ func (ix *Index) prepare(q string) *preparedQuery {
 			discount := relatedWeight * float64(nb.Sim)
 			if sameRoot(w.surface, nb.Word) && float64(nb.Sim) >= morphMinSim {
 				discount = morphWeight
-			} else if !w.rare || float64(nb.Sim) < relatedMinSim {
+			} else if !w.rare || w.name || float64(nb.Sim) < relatedMinSim {
+				continue
+			}
+			if !s.standsFor(nb.Word, id) {
 				continue
 			}
 			seen[id] = true
@@ -245,6 +253,42 @@ func (ix *Index) prepare(q string) *preparedQuery {
 		}
 	}
 	return pq
+}
+
+// standsFor reports whether a neighbour in meaning may stand for the
+// records holding its stem: only when at least half the stem's uses in the
+// corpus are the neighbour or forms close to it in meaning. "evening" is
+// stemmed with "even", and would otherwise credit every "even".
+func (s *termStats) standsFor(word string, id int32) bool {
+	nbs := related.Of(word)
+	var near, all int32
+	for _, f := range s.forms[id] {
+		all += s.uses[f]
+		if f == word || slices.ContainsFunc(nbs, func(nb related.Neighbour) bool { return nb.Word == f }) {
+			near += s.uses[f]
+		}
+	}
+	return 2*near >= all
+}
+
+// isName reports whether w is capitalised inside a sentence of q, as a
+// name is ("a native of Australia", "the Hitachi company"). Neighbours in
+// meaning of a name are other names of its kind (Britain, New Zealand;
+// Mitsubishi), never other ways to say it, so a name is not expanded.
+// Callers check first that q is not capitalised throughout.
+func isName(q string, w aword) bool {
+	if r, _ := utf8.DecodeRuneInString(q[w.start:]); !unicode.IsUpper(r) {
+		return false
+	}
+	before := strings.TrimRightFunc(q[:w.start], func(r rune) bool {
+		return unicode.IsSpace(r) || strings.ContainsRune("\"“‘'(", r)
+	})
+	return before != "" && !strings.ContainsRune(".?!:", rune(before[len(before)-1]))
+}
+
+func startsLower(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return unicode.IsLower(r)
 }
 
 // Related returns the words of general English at least minSim similar in

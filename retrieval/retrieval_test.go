@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -13,6 +14,7 @@ import (
 	"testing/fstest"
 
 	"github.com/ibidbot/ibid/corpus"
+	"github.com/ibidbot/ibid/retrieval/internal/related"
 )
 
 var (
@@ -559,6 +561,56 @@ func newTermStatsFor(t *testing.T, c *corpus.Corpus) *termStats {
 }
 
 // What build stores is what Open reads back.
+// relatives lists the terms a slot can be spelt with.
+func relatives(ix *Index, pq *preparedQuery, slot int) []string {
+	var words []string
+	for _, sp := range pq.slots[slot].spellings {
+		for _, k := range sp.terms {
+			words = append(words, ix.stats.terms[pq.terms[k].id])
+		}
+	}
+	return words
+}
+
+// A name's neighbours in meaning are other names of its kind: a question
+// about Australia is not about Britain, one about the Hitachi company not
+// about Mitsubishi. Its derivations still count ("Australian").
+func TestPrepare_NamesBringOnlyTheirDerivations(t *testing.T) {
+	ix := defaultIndex(t)
+	for _, tc := range []struct {
+		q      string
+		slot   int
+		want   string
+		banned string
+	}{
+		{"Who was the adviser, a native of Australia?", 2, "australian", "britain"},
+		{"Did the founder of Hitachi meet Stalin?", 1, "", "mitsubishi"},
+	} {
+		words := relatives(ix, ix.prepare(tc.q), tc.slot)
+		if tc.want != "" && !slices.Contains(words, tc.want) || slices.Contains(words, tc.banned) {
+			t.Errorf("%q: slot %d spelt %v; want %q, not %q", tc.q, tc.slot, words, tc.want, tc.banned)
+		}
+	}
+	// Capitals tell nothing in a question written all in them: its rare
+	// words keep their relatives.
+	if words := relatives(ix, ix.prepare("WHICH MAGNATE MET STALIN?"), 0); !slices.Contains(words, "industrialist") {
+		t.Errorf("MAGNATE: relatives %v lack industrialist", words)
+	}
+}
+
+// A word close in meaning stands for its stem only when the stem is mostly
+// that word in the corpus: "evening" shares the stem of "even", and must
+// not credit every "even".
+func TestPrepare_NeighboursDoNotBringAnotherWordsStem(t *testing.T) {
+	ix := defaultIndex(t)
+	if !slices.ContainsFunc(related.Of("eve"), func(n related.Neighbour) bool { return n.Word == "evening" }) {
+		t.Fatal("the table no longer relates eve and evening; pick another example")
+	}
+	if words := relatives(ix, ix.prepare("on the eve of the seizure"), 0); slices.Contains(words, "even") {
+		t.Errorf("eve: relatives %v include even", words)
+	}
+}
+
 func TestTermStats_RoundTrip(t *testing.T) {
 	c, err := corpus.Load(fstest.MapFS{
 		"a.txt": {Data: []byte("The Anglo-Japanese Alliance ended in 1923.\n\nGotō met Ioffe; Russia’s envoy stayed.\n")},
@@ -582,6 +634,9 @@ func TestTermStats_RoundTrip(t *testing.T) {
 		if r.surface[w] != id {
 			t.Errorf("surface %q: %d, want %d", w, r.surface[w], id)
 		}
+	}
+	if r.uses["anglo"] != 1 || !maps.Equal(r.uses, s.uses) || len(r.forms) != len(s.forms) {
+		t.Errorf("use counts %v, want %v", r.uses, s.uses)
 	}
 	if _, ok := r.surface["goto"]; !ok {
 		t.Errorf("surface forms %v lack the folded goto", r.surface)

@@ -84,7 +84,11 @@ type termStats struct {
 	terms   []string         // term ID → stem
 	ids     map[string]int32 // stem → term ID
 	surface map[string]int32 // surface form in the corpus → its stem's term ID
-	df      []int32          // term ID → number of records holding it
+	// uses counts each surface form's occurrences; forms lists each
+	// term's surface forms ("even", "evening", "evenly" for even).
+	uses  map[string]int32
+	forms [][]string
+	df    []int32 // term ID → number of records holding it
 	// toks holds every record's tokens, in corpus order: record r's are
 	// toks[off[r]:off[r+1]].
 	toks   []token
@@ -102,7 +106,7 @@ type token struct {
 
 // newTermStats analyses every record of c.
 func newTermStats(c *corpus.Corpus, an *textAnalysis) *termStats {
-	s := &termStats{an: an, ids: map[string]int32{}, surface: map[string]int32{}, off: []int32{0}}
+	s := &termStats{an: an, ids: map[string]int32{}, surface: map[string]int32{}, uses: map[string]int32{}, off: []int32{0}}
 	c.All(func(p *corpus.Paragraph) bool {
 		for _, w := range an.analyze(p.Text) {
 			id, ok := s.ids[w.stem]
@@ -114,6 +118,7 @@ func newTermStats(c *corpus.Corpus, an *textAnalysis) *termStats {
 			if _, ok := s.surface[w.surface]; !ok {
 				s.surface[w.surface] = id
 			}
+			s.uses[w.surface]++
 			s.toks = append(s.toks, token{term: id, start: int32(w.start), end: int32(w.end)})
 		}
 		s.off = append(s.off, int32(len(s.toks)))
@@ -124,8 +129,13 @@ func newTermStats(c *corpus.Corpus, an *textAnalysis) *termStats {
 }
 
 // finish derives what is cheaper to compute than to store: document
-// frequencies, the mean length, and the position of each record.
+// frequencies, each term's forms, the mean length, and the position of
+// each record.
 func (s *termStats) finish(c *corpus.Corpus) {
+	s.forms = make([][]string, len(s.terms))
+	for w, id := range s.surface {
+		s.forms[id] = append(s.forms[id], w)
+	}
 	s.df = make([]int32, len(s.terms))
 	last := make([]int32, len(s.terms))
 	for r := range len(s.off) - 1 {
@@ -168,11 +178,11 @@ func (s *termStats) idf(df int32) float64 {
 const statsFile = "ibid-terms"
 
 // statsMagic starts the file; change it when its layout changes.
-const statsMagic = "IBIDTS1\n"
+const statsMagic = "IBIDTS2\n"
 
 // write stores s: the magic, the counts (records, terms, surface forms,
-// tokens), the terms, the surface forms and their terms, the records'
-// token offsets, then the tokens.
+// tokens), the terms, the surface forms with their terms and uses, the
+// records' token offsets, then the tokens.
 func (s *termStats) write(path string) error {
 	var b bytes.Buffer
 	b.WriteString(statsMagic)
@@ -191,7 +201,7 @@ func (s *termStats) write(path string) error {
 	}
 	for w, id := range s.surface {
 		putStr(w)
-		put(uint32(id))
+		put(uint32(id), uint32(s.uses[w]))
 	}
 	for _, o := range s.off[1:] {
 		put(uint32(o))
@@ -247,7 +257,7 @@ func readTermStats(path string, c *corpus.Corpus, an *textAnalysis) (*termStats,
 	if int(nRec) != c.Len() || uint64(nTerms)+uint64(nSurf)+3*uint64(nToks) > uint64(len(raw)) {
 		return nil, fmt.Errorf("%s: %w: counts do not fit the corpus", path, errStats)
 	}
-	s := &termStats{an: an, terms: make([]string, nTerms), ids: make(map[string]int32, nTerms), surface: make(map[string]int32, nSurf)}
+	s := &termStats{an: an, terms: make([]string, nTerms), ids: make(map[string]int32, nTerms), surface: make(map[string]int32, nSurf), uses: make(map[string]int32, nSurf)}
 	for i := range s.terms {
 		s.terms[i] = d.str()
 		s.ids[s.terms[i]] = int32(i)
@@ -255,6 +265,7 @@ func readTermStats(path string, c *corpus.Corpus, an *textAnalysis) (*termStats,
 	for range nSurf {
 		w := d.str()
 		s.surface[w] = int32(d.u32())
+		s.uses[w] = int32(d.u32())
 	}
 	s.off = make([]int32, nRec+1)
 	for i := 1; i <= int(nRec); i++ {
