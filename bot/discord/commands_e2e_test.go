@@ -385,6 +385,7 @@ func TestGateway_AnInteractionSentWhileDisconnectedIsAnsweredAfterResume(t *test
 	t.Parallel()
 	srv, _ := connect(t)
 	first := srv.WaitIdentify(t)
+	srv.WaitHeartbeat(t)
 	srv.DropConnection(t)
 	ic := srv.Interact(t, discordtest.Command("ask", discordtest.String("question", kapital)))
 	if res := srv.WaitResume(t); !res.Resumed || res.SessionID != first.SessionID {

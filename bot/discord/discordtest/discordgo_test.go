@@ -245,6 +245,7 @@ func TestDiscordgo(t *testing.T) {
 		seq := srv.Dispatch(t, "TYPING_START", typingEvent("1"))
 		receive(t, typing, "TYPING_START before the drop") // discordgo has stored seq by now
 
+		srv.WaitHeartbeat(t)
 		srv.DropConnection(t)
 		missed := srv.Dispatch(t, "TYPING_START", typingEvent("2"))
 		res := srv.WaitResume(t)
@@ -261,6 +262,7 @@ func TestDiscordgo(t *testing.T) {
 	})
 
 	t.Run("ExpiredSessionIdentifiesAgain", func(t *testing.T) {
+		srv.WaitHeartbeat(t) // the resumed connection is up
 		srv.ExpireSession(t)
 		if res := srv.WaitResume(t); res.Resumed {
 			t.Errorf("RESUME of an expired session was accepted: %+v", res)

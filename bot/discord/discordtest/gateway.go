@@ -56,6 +56,7 @@ type gwEvent struct {
 type gwConn struct {
 	ws      *websocket.Conn
 	session *gwSession
+	beats   int // heartbeats received
 }
 
 // write sends a frame, zlib-compressed in a binary message when the session
@@ -192,6 +193,8 @@ func controlFrame(op int, d any) []byte {
 func (s *Server) gatewayOpLocked(c *gwConn, op int, d json.RawMessage) (int, string) {
 	switch op {
 	case opHeartbeat:
+		c.beats++
+		s.notifyLocked()
 		c.write(controlFrame(opHeartbeatAck, nil), false)
 		return 0, ""
 	case opIdentify:
@@ -394,6 +397,19 @@ func (s *Server) ExpireSession(t testing.TB) {
 	if c != nil {
 		c.ws.UnderlyingConn().Close()
 	}
+}
+
+// WaitHeartbeat waits until the current session's connection has sent a
+// heartbeat, as a client does once its handshake is over. Tests that drop
+// or expire a connection wait for this first: discordgo v0.29.0 starts its
+// heartbeat loop after the handshake, and a loop that first runs on a
+// connection already dropped closes the next connection, ending its
+// session. On Discord a connection outlives its first heartbeat.
+func (s *Server) WaitHeartbeat(t testing.TB) {
+	t.Helper()
+	s.wait(t, "heartbeat", func() bool {
+		return s.current != nil && s.current.conn != nil && s.current.conn.beats > 0
+	})
 }
 
 // WaitIdentify returns the next IDENTIFY that no earlier WaitIdentify
