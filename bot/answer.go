@@ -75,7 +75,7 @@ func (b *Bot) Ask(ctx context.Context, text string, scope Scope, conv *Conversat
 	if err != nil {
 		return Answer{}, fmt.Errorf("search: %w", err)
 	}
-	q := analyse(resolved, b.vocab, b.thesaurus)
+	q := analyse(resolved, b.vocab, b.thesaurus, b.aliases)
 	var a Answer
 	if subject, ok := b.definitionSubject(resolved); ok {
 		intro, found, err := b.findIntroduction(ctx, subject, scope)

@@ -83,6 +83,7 @@ type Bot struct {
 	// so that a question spelling a name the corpus spells otherwise is not
 	// taken for a question about something the corpus lacks.
 	aliasWords map[string]bool
+	aliases    []aliasGroup
 	log        *slog.Logger
 }
 
@@ -105,6 +106,7 @@ func WithLogger(l *slog.Logger) Option { return func(b *Bot) { b.log = l } }
 // New returns a Bot over corpus c searched through s.
 func New(c *corpus.Corpus, s Searcher, opts ...Option) *Bot {
 	b := &Bot{corpus: c, search: s, vocab: newVocabulary(c), log: slog.New(slog.DiscardHandler), modelTimeout: 20 * time.Second}
+	b.aliases = newAliasGroups(c.Aliases)
 	b.aliasWords = make(map[string]bool)
 	for _, group := range c.Aliases {
 		for _, name := range group {

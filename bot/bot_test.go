@@ -136,6 +136,9 @@ func TestAsk_AnswersFromTheRightParagraph(t *testing.T) {
 		// and a cat is an animal.
 		{"Which Japanese foreign minister told the American envoy that the Chinese loved money and property too much to embrace communism?", "linkhoeva2020-ch3:56", "Shidehara told"},
 		{"To what animals did Kita compare the Soviet envoy and the Japanese politicians who invited him?", "linkhoeva2020-ch3:28", "compared Ioffe to a cat"},
+		// The passage calls the Old Marshal "Zhang": another spelling of a
+		// name the question uses covers it.
+		{"What did the Old Marshal say about Bolshevik influence when he left Peking?", "kuromiya2023:ch2:p132:4", "compelled to come here"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.question, func(t *testing.T) {
@@ -169,8 +172,10 @@ func TestAsk_RefusesWhatTheCorpusDoesNotSay(t *testing.T) {
 		"How do I bake sourdough bread?",
 		"What is the capital of Australia?",
 		"Who was the radio operator of Richard Sorge's spy ring in Tokyo?",
-		// The corpus has Tsushima and the fleet, but no admiral to name.
+		// The corpus has Tsushima and the fleet, but no admiral to name,
+		// however much of the question the passage holds.
 		"Which Japanese admiral commanded the fleet that sank the Russian Baltic Fleet at Tsushima?",
+		"Which admiral's fleet destroyed Russia's Baltic Fleet at the Battle of Tsushima in May 1905?",
 	} {
 		t.Run(q, func(t *testing.T) {
 			a, err := b.Ask(context.Background(), q, Scope{}, nil, nil)
@@ -385,9 +390,43 @@ func TestAnswersFocus_KinStandsForThingsNotPeople(t *testing.T) {
 		{"Which American president wrote to the envoy?", "The former envoy wrote to the ministry.", false},
 		{"Which Japanese foreign minister told the envoy?", "He told the foreign envoy so.", false},
 	} {
-		q := analyse(tt.question, b.vocab, b.thesaurus)
+		q := analyse(tt.question, b.vocab, b.thesaurus, b.aliases)
 		if got := b.answersFocus(q, passage(tt.passage)); got != tt.want {
 			t.Errorf("%q answered by %q: %v, want %v", tt.question, tt.passage, got, tt.want)
 		}
+	}
+}
+
+// The words that stand for the question's in a passage: another spelling of
+// a name it uses, a derivation, a word close in meaning; but a name's
+// neighbours in meaning are other names, not it.
+func TestAnalyse_WordsThatStandForTheQuestions(t *testing.T) {
+	b := newTestBot(t)
+	credit := func(q question, word, term string) float64 {
+		for _, c := range q.kin[word] {
+			if c.term == term {
+				return c.credit
+			}
+		}
+		return 0
+	}
+	q := analyse("What did the adviser from Australia tell the Young Marshal?", b.vocab, b.thesaurus, b.aliases)
+	for _, tt := range []struct {
+		word, term string
+		want       float64
+	}{
+		{"xueliang", "young", 1}, {"xueliang", "marshal", 1}, // his name
+		{"zhang", "young", kinCredit}, // or his father's
+		{"australian", "australia", derivCredit},
+		{"britain", "australia", 0}, // another country
+	} {
+		if got := credit(q, tt.word, tt.term); got != tt.want {
+			t.Errorf("%q for %q: credit %v, want %v", tt.word, tt.term, got, tt.want)
+		}
+	}
+	// Without capitals there is no telling a name: its neighbours count.
+	q = analyse("what did the adviser from australia tell him", b.vocab, b.thesaurus, b.aliases)
+	if got := credit(q, "britain", "australia"); got != kinCredit {
+		t.Errorf("britain for a lower-case australia: credit %v, want %v", got, kinCredit)
 	}
 }

@@ -23,9 +23,6 @@ const (
 	// passages answer about equally well, the reader sees both rather than
 	// the bot's guess between them.
 	secondQuoteRatio = 0.9
-	// focusWaiver: a window covering this much of the question answers it
-	// even if it does not use the question's focus noun.
-	focusWaiver = 0.6
 	// maxWindow is the longest quote in sentences.
 	maxWindow = 2
 	// kinMinSim and kinCredit: a word at least kinMinSim close in meaning
@@ -90,10 +87,11 @@ func (b *Bot) extractive(q question, passages []Passage) Answer {
 		// A passage sharing one word with the question is not about it.
 		return refusal(a, "The corpus does not seem to answer this.")
 	}
-	if q.focus != "" && b.vocab.known(q.focus) && w.coverage < focusWaiver && !b.answersFocus(q, w) {
+	if q.focus != "" && b.vocab.known(q.focus) && !b.answersFocus(q, w) {
 		// The question asks for an admiral and the passage names none,
 		// though the corpus uses the word elsewhere: it is about the
-		// subject, not an answer.
+		// subject, not an answer, however much of the question it holds
+		// ("the Baltic Fleet destroyed at Tsushima in May 1905").
 		return refusal(a, "The corpus does not seem to answer this.")
 	}
 	a.Quotes = []Quote{b.quoteWindow(w)}
@@ -230,8 +228,12 @@ func (b *Bot) bestWindow(q question, p *corpus.Paragraph, total float64) (window
 					if want[t.term] {
 						covered[t.term] = true
 						credit[t.term] = 1
-					} else if qt, ok := q.kin[t.term]; ok {
-						credit[qt] = max(credit[qt], kinCredit)
+					}
+					for _, c := range q.kin[t.term] {
+						credit[c.term] = max(credit[c.term], c.credit)
+						if c.credit >= derivCredit {
+							covered[c.term] = true
+						}
 					}
 				}
 				span = append(span, per[k]...)

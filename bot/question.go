@@ -2,7 +2,9 @@ package bot
 
 import (
 	"regexp"
+	"slices"
 	"strings"
+	"unicode"
 )
 
 // answerType is what kind of words answer a question; a sentence holding
@@ -32,9 +34,19 @@ type question struct {
 	// operator of …"), stemmed; empty when the question names no such noun.
 	// focusWord is it as written, folded.
 	focus, focusWord string
-	// kin maps words close in meaning to the question's (by the thesaurus)
-	// to the question term they stand for.
-	kin map[string]string
+	// kin maps a word of the corpus that stands for a question term to the
+	// terms it covers and for how much: another spelling of a name the
+	// question uses (in full), a derivation ("Australian" for "Australia",
+	// nearly in full), a word close in meaning (for half; not for names,
+	// whose neighbours are other names of their kind).
+	kin map[string][]cover
+}
+
+// cover is a question term a word stands for, and the share of its weight
+// the word earns.
+type cover struct {
+	term   string
+	credit float64
 }
 
 var (
@@ -50,8 +62,8 @@ var (
 var leadingWh = regexp.MustCompile(`(?i)^\W*(?:and\s+|so\s+|but\s+)?(according to [^,]+,\s*)?`)
 
 // analyse reads a question; th, when not nil, supplies the words close in
-// meaning to its own.
-func analyse(text string, v *vocabulary, th Thesaurus) question {
+// meaning to its own, and aliases the other spellings of the names it uses.
+func analyse(text string, v *vocabulary, th Thesaurus, aliases []aliasGroup) question {
 	q := question{text: text}
 	toks := tokens(text)
 	seen := make(map[string]bool)
@@ -69,21 +81,113 @@ func analyse(text string, v *vocabulary, th Thesaurus) question {
 	if t, ok := focusNoun(leadingWh.ReplaceAllString(text, "")); ok {
 		q.focus, q.focusWord = t.term, fold(t.raw)
 	}
+	q.kin = make(map[string][]cover)
+	add := func(word, term string, credit float64) {
+		if !seen[word] && !slices.ContainsFunc(q.kin[word], func(c cover) bool { return c.term == term }) {
+			q.kin[word] = append(q.kin[word], cover{term, credit})
+		}
+	}
+	for _, group := range aliases {
+		for _, spelling := range group.spellings {
+			if !containsRun(toks, spelling) {
+				continue
+			}
+			for _, other := range group.spellings {
+				for _, t := range other {
+					credit := 1.0
+					if !group.own[t.term] {
+						credit = kinCredit // "Zhang" may be the father or the son
+					}
+					for _, typed := range spelling {
+						add(t.term, typed.term, credit)
+					}
+				}
+			}
+		}
+	}
 	if th != nil {
-		q.kin = make(map[string]string)
+		cased := slices.ContainsFunc(toks, func(t token) bool { return !t.capitalised() && !t.numeric() })
 		for _, t := range toks {
 			if stopwords[t.term] {
 				continue
 			}
-			for _, word := range th.Related(fold(t.raw), kinMinSim) {
-				k := stem(fold(word))
-				if _, dup := q.kin[k]; !dup && !seen[k] {
-					q.kin[k] = t.term
+			name := cased && t.capitalised() && !sentenceEnd(text[:t.start])
+			word := fold(t.raw)
+			for _, related := range th.Related(word, kinMinSim) {
+				switch {
+				case sameRoot(word, related):
+					add(stem(related), t.term, derivCredit)
+				case !name:
+					add(stem(related), t.term, kinCredit)
 				}
 			}
 		}
 	}
 	return q
+}
+
+// derivCredit is what a derivation of a question word earns ("Australian"
+// for "Australia"): nearly the word itself.
+const derivCredit = 0.9
+
+// aliasGroup is the spellings of one name (the manifest's alias table), as
+// tokens, and the words found in no other group's spellings: "Xueliang"
+// is the Young Marshal, "Zhang" may be his father.
+type aliasGroup struct {
+	spellings [][]token
+	own       map[string]bool
+}
+
+func newAliasGroups(groups [][]string) []aliasGroup {
+	out := make([]aliasGroup, len(groups))
+	groupsOf := make(map[string]int)
+	for i, names := range groups {
+		seen := make(map[string]bool)
+		for _, name := range names {
+			toks := tokens(name)
+			out[i].spellings = append(out[i].spellings, toks)
+			for _, t := range toks {
+				if !seen[t.term] {
+					seen[t.term] = true
+					groupsOf[t.term]++
+				}
+			}
+		}
+	}
+	for i := range out {
+		out[i].own = make(map[string]bool)
+		for _, sp := range out[i].spellings {
+			for _, t := range sp {
+				if groupsOf[t.term] == 1 && !stopwords[t.term] {
+					out[i].own[t.term] = true
+				}
+			}
+		}
+	}
+	return out
+}
+
+// containsRun reports whether toks hold the words of run in a row.
+func containsRun(toks, run []token) bool {
+	for i := 0; len(run) > 0 && i+len(run) <= len(toks); i++ {
+		if startsWith(toks[i:], run) {
+			return true
+		}
+	}
+	return false
+}
+
+// sentenceEnd reports whether text before a word ends a sentence (or is
+// empty): a capital there marks no name.
+func sentenceEnd(before string) bool {
+	before = strings.TrimRightFunc(before, func(r rune) bool { return unicode.IsSpace(r) || strings.ContainsRune("\"“‘'(", r) })
+	return before == "" || strings.ContainsRune(".?!:", rune(before[len(before)-1]))
+}
+
+// sameRoot reports whether two words share their first four letters: a
+// neighbour in meaning that is also one in form is a derivation.
+func sameRoot(a, b string) bool {
+	return len(a) >= 4 && len(b) >= 4 && a[:4] == b[:4]
 }
 
 // genericNouns name the kind of answer rather than a property of it ("which
@@ -202,6 +306,11 @@ func (q *question) holdsAnswer(toks []token, sentenceStarts map[int]bool) bool {
 	mentioned := make(map[string]bool, len(q.terms))
 	for _, t := range q.terms {
 		mentioned[t] = true
+	}
+	for word, covers := range q.kin {
+		if slices.ContainsFunc(covers, func(c cover) bool { return c.credit >= derivCredit }) {
+			mentioned[word] = true // another spelling of a name the question uses, or a derivation of its words
+		}
 	}
 	for i, t := range toks {
 		if mentioned[t.term] {
