@@ -17,7 +17,7 @@ import (
 // MaxQueryBytes caps a question; longer text is not a question but a paste.
 const MaxQueryBytes = 2000
 
-// candidates is how many bleve hits the reranker sees: on the development
+// maxCandidates is how many bleve hits the reranker sees: on the development
 // questions, 50 to 3,000 rank the same, since bleve is asked with the
 // rerank's own weights.
 const maxCandidates = 100
