@@ -176,6 +176,9 @@ func TestAsk_RefusesWhatTheCorpusDoesNotSay(t *testing.T) {
 		// however much of the question the passage holds.
 		"Which Japanese admiral commanded the fleet that sank the Russian Baltic Fleet at Tsushima?",
 		"Which admiral's fleet destroyed Russia's Baltic Fleet at the Battle of Tsushima in May 1905?",
+		// A prime minister in office in June 1922 is named, but no
+		// resignation, nor any scandal.
+		"Which Japanese prime minister resigned after a scandal in June 1922?",
 	} {
 		t.Run(q, func(t *testing.T) {
 			a, err := b.Ask(context.Background(), q, Scope{}, nil, nil)

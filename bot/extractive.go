@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/ibidbot/ibid/corpus"
@@ -92,6 +93,9 @@ func (b *Bot) extractive(q question, passages []Passage) Answer {
 		// though the corpus uses the word elsewhere: it is about the
 		// subject, not an answer, however much of the question it holds
 		// ("the Baltic Fleet destroyed at Tsushima in May 1905").
+		return refusal(a, "The corpus does not seem to answer this.")
+	}
+	if !holdsContent(q, w) {
 		return refusal(a, "The corpus does not seem to answer this.")
 	}
 	a.Quotes = []Quote{b.quoteWindow(w)}
@@ -286,6 +290,43 @@ func refusal(a Answer, why string) Answer {
 func mentions(p *corpus.Paragraph, term string) bool {
 	for _, t := range tokens(p.Text) {
 		if t.term == term {
+			return true
+		}
+	}
+	return false
+}
+
+// holdsContent reports whether the window shares with the question more
+// than the kind of thing asked for and a date, when the question says more
+// than that: "which prime minister was stabbed at Tokyo Station in November
+// 1921" is not answered by a prime minister in office in November 1921.
+// A question of a word or so besides ("which incident happened in
+// September 1931") is left to the other checks.
+func holdsContent(q question, w window) bool {
+	aside := map[string]bool{} // the wh-phrase ("which Japanese prime minister")
+	if q.focus != "" {
+		toks := tokens(q.text)
+		if i := slices.IndexFunc(toks, func(t token) bool { return whWords[strings.ToLower(t.raw)] }); i >= 0 {
+			for _, t := range toks[i+1:] {
+				aside[t.term] = true
+				if t.term == q.focus {
+					break
+				}
+			}
+		}
+	}
+	content := func(term string) bool { return !aside[term] && !months[term] && !isYear(term) }
+	n := 0
+	for _, t := range q.terms {
+		if content(t) {
+			n++
+		}
+	}
+	if n < 2 {
+		return true
+	}
+	for term := range w.coverTerms {
+		if content(term) {
 			return true
 		}
 	}
