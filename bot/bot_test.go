@@ -131,6 +131,10 @@ func TestAsk_AnswersFromTheRightParagraph(t *testing.T) {
 		{"Who was Kuhara?", "kuromiya2023:intro:p17:2", "industrialist who founded"},
 		{"who was goto shinpei", "kuromiya2023:ch2:p82:3", "minister of foreign affairs"},
 		{"Who was the Young Marshal?", "kuromiya2023:", "Zhang Xueliang (張學良, 1901–2001)"},
+		// Stalin is named in hundreds of passages and introduced in one.
+		{"Who was Stalin?", "kuromiya2023:intro:p1:1", "Stalin (Joseph Stalin, 1878–1953)"},
+		// A bare name asks who it is.
+		{"Chang Tso-lin", "kuromiya2023:intro:p4:4", "Zhang Zuolin (張作霖, 1875–1928)"},
 		// The passage answers "which minister", "what animals" without
 		// the noun: the corpus calls Shidehara foreign minister elsewhere,
 		// and a cat is an animal.

@@ -32,6 +32,10 @@ const (
 	shortIntro = 20
 )
 
+// lifeDatesScore marks an introduction with life dates, surer than an
+// apposition.
+const lifeDatesScore = 2
+
 // introFollows is what follows a name where it is introduced: optional
 // parentheses (another spelling, the name in its own script) and then life
 // dates "(1869–1965)", "(久原房之助, 1869–1965)", "(b. 1902)"; group 1 is
@@ -42,14 +46,15 @@ var (
 )
 
 // definitionSubject returns the spellings of what a definitional question
-// asks about (the words typed, then the manifest's other names for it),
-// when it is one and the corpus knows every word of it.
+// (or a bare name) asks about (the words typed, then the manifest's other
+// names for it), when it is one and the corpus knows every word of it.
 func (b *Bot) definitionSubject(text string) ([][]token, bool) {
-	m := definitionQuestion.FindStringSubmatch(text)
-	if m == nil {
-		return nil, false
+	var subject []token
+	if m := definitionQuestion.FindStringSubmatch(text); m != nil {
+		subject = tokens(m[1])
+	} else if toks := tokens(text); !slices.ContainsFunc(toks, func(t token) bool { return !t.capitalised() }) {
+		subject = toks // a bare name ("Stalin", "Chang Tso-lin") asks who or what it is
 	}
-	subject := tokens(m[1])
 	if len(subject) == 0 || len(subject) > maxSubjectWords {
 		return nil, false
 	}
@@ -79,12 +84,15 @@ func sameWords(a, b []token) bool {
 type introduction struct {
 	passage  Passage
 	sentence int
-	score    int // 2 for life dates, 1 for an apposition, 3 for both
+	score    int // lifeDatesScore for life dates, 1 for an apposition, 3 for both
 }
 
-// findIntroduction searches the passages naming the subject, in any of its
-// spellings, for the sentence introducing it: the best-marked, in the body rather than a note, and
-// else the best-ranked.
+// findIntroduction looks for the sentence introducing the subject: the
+// best-marked, in the body rather than a note, and else the best-ranked,
+// among the passages search finds for it; and unless one gives life dates,
+// among every passage using its name, in corpus order: a name as common as
+// Stalin's is introduced once, in a passage no search for the name ranks
+// high.
 func (b *Bot) findIntroduction(ctx context.Context, spellings [][]token, scope Scope) (introduction, bool, error) {
 	var query []string
 	for _, sp := range spellings {
@@ -96,9 +104,52 @@ func (b *Bot) findIntroduction(ctx context.Context, spellings [][]token, scope S
 	if err != nil {
 		return introduction{}, false, err
 	}
+	intro, ok := bestIntroduction(found, spellings, false)
+	if ok && intro.score >= lifeDatesScore {
+		return intro, true, nil
+	}
+	if other, found := bestIntroduction(b.naming(spellings, scope), spellings, true); found && (!ok || better(other, intro)) {
+		intro, ok = other, true
+	}
+	return intro, ok, nil
+}
+
+// naming returns the passages, in corpus order and within the scope, that
+// use the first word of a spelling of the subject as a name.
+func (b *Bot) naming(spellings [][]token, scope Scope) []Passage {
+	seen := make(map[int32]bool)
+	var ords []int32
+	for _, sp := range spellings {
+		if len(sp) == 0 {
+			continue
+		}
+		for _, r := range b.vocab.named[sp[0].term] {
+			if !seen[r] {
+				seen[r] = true
+				ords = append(ords, r)
+			}
+		}
+	}
+	slices.Sort(ords)
+	var out []Passage
+	for _, r := range ords {
+		p := b.vocab.records[r]
+		if scope.Doc != "" && p.Doc != scope.Doc || scope.Division != "" && p.Division != scope.Division {
+			continue
+		}
+		out = append(out, Passage{Paragraph: p})
+	}
+	return out
+}
+
+// bestIntroduction finds the sentence of passages that best introduces the
+// subject in one of its spellings; with firstDated, the first in the body
+// that gives life dates, for passages in corpus order: a history gives
+// them where it first introduces a person.
+func bestIntroduction(passages []Passage, spellings [][]token, firstDated bool) (introduction, bool) {
 	var best introduction
 	ok := false
-	for _, p := range found {
+	for _, p := range passages {
 		if !answers(p.Paragraph.Kind) {
 			continue
 		}
@@ -114,9 +165,12 @@ func (b *Bot) findIntroduction(ctx context.Context, spellings [][]token, scope S
 			if !ok || better(c, best) {
 				best, ok = c, true
 			}
+			if firstDated && score >= lifeDatesScore && p.Paragraph.Kind != corpus.KindNote {
+				return best, true
+			}
 		}
 	}
-	return best, ok, nil
+	return best, ok
 }
 
 // better orders introductions: body before notes (a note's name is mostly
@@ -147,7 +201,7 @@ func introScore(sentence string, subject []token) int {
 		rest := sentence[toks[end-1].end:]
 		score := 0
 		if lifeDates.MatchString(rest) {
-			score += 2
+			score += lifeDatesScore
 			rest = rest[len(lifeDates.FindString(rest)):]
 		}
 		if apposition.MatchString(rest) {
