@@ -212,6 +212,27 @@ func (c *Corpus) Neighbours(id string) (prev, next *Paragraph) {
 	return prev, next
 }
 
+// LeadIn returns the body paragraph that introduces the block quote id (the
+// quote's attribution is there: "…the British reply of 1937 said:"): the
+// one before it in reading order, passing over notes, captions and the
+// quote's earlier paragraphs; none when a heading comes first.
+func (c *Corpus) LeadIn(id string) (*Paragraph, bool) {
+	p, ok := c.byID[id]
+	if !ok || p.Kind != KindBlockQuote {
+		return nil, false
+	}
+	d := c.docs[p.Doc]
+	for i := c.pos[id] - 1; i >= 0; i-- {
+		switch q := &d.Paragraphs[i]; q.Kind {
+		case KindBody:
+			return q, true
+		case KindHeading:
+			return nil, false
+		}
+	}
+	return nil, false
+}
+
 // All calls yield for every record of every document in reading order.
 func (c *Corpus) All(yield func(*Paragraph) bool) {
 	for _, d := range c.Docs {

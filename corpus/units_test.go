@@ -2,6 +2,7 @@ package corpus
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -223,6 +224,27 @@ func TestMeasureProfile_MatchesTheManifest(t *testing.T) {
 		}
 		if got := measureProfile(strings.Split(text, "\n")); got != d.Layout.Profile {
 			t.Errorf("%s: measured %s, manifest says %s", d.File, got, d.Layout.Profile)
+		}
+	}
+}
+
+func TestLeadIn_TheBodyParagraphBeforeAQuote(t *testing.T) {
+	kinds := []Kind{KindBody, KindBlockQuote, KindNote, KindBlockQuote, KindHeading, KindBlockQuote, KindBody}
+	d := &Document{Meta: DocMeta{ID: "d"}}
+	for i, k := range kinds {
+		d.Paragraphs = append(d.Paragraphs, Paragraph{ID: fmt.Sprintf("d:%d", i), Doc: "d", Kind: k})
+	}
+	c := &Corpus{Docs: []*Document{d}}
+	c.index()
+	for id, want := range map[string]string{
+		"d:1": "d:0", // right after its lead-in
+		"d:3": "d:0", // past a note and the quote's first paragraph
+		"d:5": "",    // a heading between: no lead-in
+		"d:6": "",    // not a quote
+	} {
+		got, ok := c.LeadIn(id)
+		if ok != (want != "") || ok && got.ID != want {
+			t.Errorf("LeadIn(%s) = %v, %v; want %q", id, got, ok, want)
 		}
 	}
 }

@@ -28,8 +28,6 @@ type Index struct {
 	// aliases are the manifest's name variants plus the abbreviations the
 	// corpus defines.
 	aliases []aliasGroup
-	// leadIns maps a block quote to the body paragraph that introduces it.
-	leadIns map[string]string
 }
 
 // BuildReport says what Open did, for `ibid index` and the logs.
@@ -79,7 +77,7 @@ func Open(ctx context.Context, dataDir string, c *corpus.Corpus, force bool, pro
 		idx.Close()
 		return nil, rep, fmt.Errorf("text analysis: %w", err)
 	}
-	ix := &Index{bleve: idx, corpus: c, Dir: dir, aliases: newAliasGroups(append(slices.Clone(c.Aliases), abbreviations(c)...)), leadIns: leadIns(c)}
+	ix := &Index{bleve: idx, corpus: c, Dir: dir, aliases: newAliasGroups(append(slices.Clone(c.Aliases), abbreviations(c)...))}
 	if ix.stats, err = readTermStats(filepath.Join(dir, statsFile), c, an); err != nil {
 		// A damaged or missing file: analyse again rather than fail, and
 		// store the result for the next Open.
@@ -225,29 +223,4 @@ func removeStale(dataDir, keep string) {
 			}
 		}
 	}
-}
-
-// leadIns finds, for every block quote, the body paragraph before it in
-// reading order, passing over the notes and captions the extraction put
-// between them; a heading in between means there is none.
-func leadIns(c *corpus.Corpus) map[string]string {
-	out := map[string]string{}
-	last, doc := "", ""
-	c.All(func(p *corpus.Paragraph) bool {
-		if p.Doc != doc {
-			last, doc = "", p.Doc
-		}
-		switch p.Kind {
-		case corpus.KindBody:
-			last = p.ID
-		case corpus.KindBlockQuote:
-			if last != "" {
-				out[p.ID] = last
-			}
-		case corpus.KindHeading:
-			last = ""
-		}
-		return true
-	})
-	return out
 }

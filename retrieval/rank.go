@@ -539,8 +539,8 @@ func (sc *scorer) rerank(p *corpus.Paragraph) Hit {
 		// A block quote is attributed in its lead-in ("…the British reply
 		// of 1937 said:"): a question about who said it and when matches
 		// there.
-		if lead, ok := sc.ix.leadIns[p.ID]; ok {
-			if lr, ok := s.ord[lead]; ok {
+		if lead, ok := sc.ix.corpus.LeadIn(p.ID); ok {
+			if lr, ok := s.ord[lead.ID]; ok {
 				lt := s.tokensOf(lr)
 				sc.reset()
 				for _, t := range lt {
