@@ -143,6 +143,10 @@ func TestAsk_AnswersFromTheRightParagraph(t *testing.T) {
 		// The passage calls the Old Marshal "Zhang": another spelling of a
 		// name the question uses covers it.
 		{"What did the Old Marshal say about Bolshevik influence when he left Peking?", "kuromiya2023:ch2:p132:4", "compelled to come here"},
+		// A block quote answers what its lead-in attributes: the question
+		// names the newspaper, the quote gives the answer.
+		{"According to the New York Times article when Konoe became prime minister, who ended party government in 1932?", "kuromiya2023:ch4:p319:2", "Army officers put an end to party government"},
+		{"According to the Berlin correspondent of the New York Times, which countries were certain to pool their interests?", "kuromiya2023:ch2:p89:5", "Japan, Russia, and China"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.question, func(t *testing.T) {

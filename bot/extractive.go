@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"maps"
 	"slices"
 	"strings"
 
@@ -30,6 +31,9 @@ const (
 	// to a question word covers it for kinCredit of its weight.
 	kinMinSim = 0.6
 	kinCredit = 0.5
+	// leadInCredit is what a question word earns a block quote by standing
+	// in its lead-in.
+	leadInCredit = 0.5
 )
 
 // window is a candidate quote: consecutive sentences of one passage.
@@ -220,12 +224,26 @@ func (b *Bot) bestWindow(q question, p *corpus.Paragraph, total float64) (window
 	for _, t := range q.terms {
 		want[t] = true
 	}
+	// A block quote is attributed in its lead-in ("…the British reply of
+	// 1937 said:"): the question's words there count, at a discount, for
+	// every window of the quote.
+	attributed := make(map[string]float64)
+	if lead, ok := b.corpus.LeadIn(p.ID); ok {
+		for _, t := range tokens(lead.Text) {
+			if want[t.term] {
+				attributed[t.term] = leadInCredit
+			}
+			for _, c := range q.kin[t.term] {
+				attributed[c.term] = max(attributed[c.term], leadInCredit*c.credit)
+			}
+		}
+	}
 	var best window
 	found := false
 	for first := range per {
 		for last := first; last < min(len(per), first+maxWindow); last++ {
 			covered := make(map[string]bool)
-			credit := make(map[string]float64)
+			credit := maps.Clone(attributed)
 			var span []token
 			for k := first; k <= last; k++ {
 				for _, t := range per[k] {
