@@ -159,6 +159,9 @@ func TestAsk_AnswersFromTheRightParagraph(t *testing.T) {
 				t.Fatalf("refused: %s", a.Lead)
 			}
 			q := a.Quotes[0]
+			if lead, ok := b.corpus.LeadIn(a.Quotes[len(a.Quotes)-1].Paragraph.ID); ok && lead == q.Paragraph {
+				q = a.Quotes[1] // the first says whose words the block quote gives
+			}
 			if !strings.HasPrefix(q.Paragraph.ID, tt.paragraph) || !strings.Contains(q.Text(), tt.answer) {
 				t.Errorf("quoted %s %q; want %s containing %q", q.Paragraph.ID, q.Text(), tt.paragraph, tt.answer)
 			}
@@ -439,5 +442,30 @@ func TestAnalyse_WordsThatStandForTheQuestions(t *testing.T) {
 	q = analyse("what did the adviser from australia tell him", b.vocab, b.thesaurus, b.aliases)
 	if got := credit(q, "britain", "australia"); got != kinCredit {
 		t.Errorf("britain for a lower-case australia: credit %v, want %v", got, kinCredit)
+	}
+}
+
+// A block quote is shown after the sentence saying whose words it gives,
+// and the lead names the quote's source; the president asked for is named
+// there, not in the letter.
+func TestAsk_BlockQuoteSaysWhoseWordsItGives(t *testing.T) {
+	b := newTestBot(t)
+	a, err := b.Ask(context.Background(), "Which American president wrote that the Japanese interested him and that he liked them, though a future struggle with them was possible?", Scope{}, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkQuotes(t, b.corpus, a)
+	if a.Refused || len(a.Quotes) != 2 {
+		t.Fatalf("refused %v with %d quotes, want the attribution and the quote: %s", a.Refused, len(a.Quotes), FormatText(a))
+	}
+	who, words := a.Quotes[0], a.Quotes[1]
+	if lead, ok := b.corpus.LeadIn(words.Paragraph.ID); !ok || lead != who.Paragraph {
+		t.Errorf("first quote %s is not the lead-in of %s", who.Paragraph.ID, words.Paragraph.ID)
+	}
+	if !strings.Contains(who.Text(), "Roosevelt") || !strings.Contains(words.Text(), "Japs interest me") {
+		t.Errorf("quoted %q then %q", who.Text(), words.Text())
+	}
+	if !strings.Contains(a.Lead, words.Paragraph.Citation) {
+		t.Errorf("the lead %q does not name the quote's source %q", a.Lead, words.Paragraph.Citation)
 	}
 }

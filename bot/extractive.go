@@ -92,7 +92,8 @@ func (b *Bot) extractive(q question, passages []Passage) Answer {
 		// A passage sharing one word with the question is not about it.
 		return refusal(a, "The corpus does not seem to answer this.")
 	}
-	if q.focus != "" && b.vocab.known(q.focus) && !b.answersFocus(q, w) {
+	attr, attributed := b.attribution(w.paragraph)
+	if q.focus != "" && b.vocab.known(q.focus) && !b.answersFocus(q, w) && !(attributed && b.answersFocus(q, attr)) {
 		// The question asks for an admiral and the passage names none,
 		// though the corpus uses the word elsewhere: it is about the
 		// subject, not an answer, however much of the question it holds
@@ -102,15 +103,22 @@ func (b *Bot) extractive(q question, passages []Passage) Answer {
 	if !holdsContent(q, w) {
 		return refusal(a, "The corpus does not seem to answer this.")
 	}
-	a.Quotes = []Quote{b.quoteWindow(w)}
-	for i, o := range best {
-		if i != first && o.holds && o.coverage >= minCoverage && o.score >= secondQuoteRatio*w.score &&
-			o.paragraph != w.paragraph {
-			a.Quotes = append(a.Quotes, b.quoteWindow(o))
-			break
+	if attributed {
+		// Whose words these are ("Robertson Scott explained why:") and
+		// the words: the two passages this answer shows.
+		a.Quotes = []Quote{b.quoteWindow(attr), b.quoteWindow(w)}
+		a.Lead = leadFor(a.Quotes[1:]) // the source of the words quoted
+	} else {
+		a.Quotes = []Quote{b.quoteWindow(w)}
+		for i, o := range best {
+			if i != first && o.holds && o.coverage >= minCoverage && o.score >= secondQuoteRatio*w.score &&
+				o.paragraph != w.paragraph {
+				a.Quotes = append(a.Quotes, b.quoteWindow(o))
+				break
+			}
 		}
+		a.Lead = leadFor(a.Quotes)
 	}
-	a.Lead = leadFor(a.Quotes)
 	return a
 }
 
@@ -136,6 +144,22 @@ func (b *Bot) answersFocus(q question, w window) bool {
 		}
 	}
 	return b.namesOne(q, w)
+}
+
+// attribution is the sentence of a block quote's lead-in that says whose
+// words the quote gives ("He wrote to Rice in June 1904:"), when p is a
+// block quote and has one.
+func (b *Bot) attribution(p *corpus.Paragraph) (window, bool) {
+	lead, ok := b.corpus.LeadIn(p.ID)
+	if !ok || len(lead.Sentences) == 0 {
+		return window{}, false
+	}
+	last := len(lead.Sentences) - 1
+	first := last
+	if t := tokens(lead.Sentence(last)); first > 0 && len(t) > 0 && anaphora[t[0].term] {
+		first-- // "He wrote to Rice": who he is comes before
+	}
+	return window{paragraph: lead, first: first, last: last}, true
 }
 
 // namesOne reports whether the window names someone or something the
@@ -225,16 +249,22 @@ func (b *Bot) bestWindow(q question, p *corpus.Paragraph, total float64) (window
 		want[t] = true
 	}
 	// A block quote is attributed in its lead-in ("…the British reply of
-	// 1937 said:"): the question's words there count, at a discount, for
-	// every window of the quote.
+	// 1937 said:"): the names and numbers of the question there (who said
+	// it, when, where) count, at a discount, for every window of the quote.
 	attributed := make(map[string]float64)
 	if lead, ok := b.corpus.LeadIn(p.ID); ok {
+		named := make(map[string]bool, len(q.names))
+		for _, n := range q.names {
+			named[n] = true
+		}
 		for _, t := range tokens(lead.Text) {
-			if want[t.term] {
+			if named[t.term] {
 				attributed[t.term] = leadInCredit
 			}
 			for _, c := range q.kin[t.term] {
-				attributed[c.term] = max(attributed[c.term], leadInCredit*c.credit)
+				if named[c.term] && c.credit >= derivCredit {
+					attributed[c.term] = max(attributed[c.term], leadInCredit*c.credit)
+				}
 			}
 		}
 	}
