@@ -190,6 +190,10 @@ func TestAsk_RefusesWhatTheCorpusDoesNotSay(t *testing.T) {
 		// A prime minister in office in June 1922 is named, but no
 		// resignation, nor any scandal.
 		"Which Japanese prime minister resigned after a scandal in June 1922?",
+		// The passages tell of the massacre and the defectors, but give
+		// no count: the years ("1932–33") and "one of" are no answer.
+		"How many Japanese civilians died in the Nikolaevsk massacre of February 1920?",
+		"How many Soviet defectors to Manchukuo testified about the panic over a war with Japan?",
 	} {
 		t.Run(q, func(t *testing.T) {
 			a, err := b.Ask(context.Background(), q, Scope{}, nil, nil)
@@ -467,5 +471,26 @@ func TestAsk_BlockQuoteSaysWhoseWordsItGives(t *testing.T) {
 	}
 	if !strings.Contains(a.Lead, words.Paragraph.Citation) {
 		t.Errorf("the lead %q does not name the quote's source %q", a.Lead, words.Paragraph.Citation)
+	}
+}
+
+// What a question asks for: the kind of answer, read past a clause set
+// before the question, and the noun naming what is asked.
+func TestAnalyse_WhatIsAskedFor(t *testing.T) {
+	b := newTestBot(t)
+	for _, tt := range []struct {
+		question string
+		want     answerType
+		focus    string
+	}{
+		{"When he departed Peking, what did the Old Marshal say had compelled him to come south?", answerName, ""},
+		{"When did the Old Marshal depart Peking?", answerDate, ""},
+		{"What was the name of the Soviet legal expert who argued at the tribunal?", answerPerson, "expert"},
+		{"Which doctor treated the Young Marshal in 1931?", answerPerson, "doctor"},
+	} {
+		q := analyse(tt.question, b.vocab, b.thesaurus, b.aliases)
+		if q.want != tt.want || q.focus != tt.focus {
+			t.Errorf("%q: answer type %v, focus %q; want %v, %q", tt.question, q.want, q.focus, tt.want, tt.focus)
+		}
 	}
 }

@@ -100,6 +100,11 @@ func (b *Bot) extractive(q question, passages []Passage) Answer {
 		// ("the Baltic Fleet destroyed at Tsushima in May 1905").
 		return refusal(a, "The corpus does not seem to answer this.")
 	}
+	if (q.want == answerNumber || q.want == answerDate) && !w.holds {
+		// "How many sailors were killed at Tsushima?": a passage on the
+		// battle with no number in it does not say.
+		return refusal(a, "The corpus does not seem to answer this.")
+	}
 	if !holdsContent(q, w) {
 		return refusal(a, "The corpus does not seem to answer this.")
 	}

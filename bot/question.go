@@ -53,7 +53,11 @@ var (
 	personNouns = setOf(`officer general admiral marshal minister diplomat ambassador leader journalist correspondent
 	writer author anarchist activist agent spy emperor king prince politician ideologue businessman industrialist magnate
 	statesman commander chief premier president secretary envoy consul interpreter translator witness prosecutor judge
-	historian scholar man woman person figure individual confidant member founder officer official head`)
+	historian scholar man woman person figure individual confidant member founder officer official head
+	doctor physician adviser advisor aide assistant deputy delegate negotiator mediator emissary soldier colonel captain
+	lieutenant sergeant governor mayor senator lawyer attorney jurist expert professor teacher reporter editor publisher
+	banker merchant priest missionary assassin murderer conspirator plotter traitor defector informant informer courier
+	messenger successor predecessor rival friend colleague wife husband son daughter father mother brother sister heir`)
 	placeNouns = setOf(`city town province country region port village capital place island river prefecture territory district area station`)
 	timeNouns  = setOf(`year month date day decade century week season time`)
 	countNouns = setOf(`number amount quantity size sum total term level strength percentage share`)
@@ -77,9 +81,12 @@ func analyse(text string, v *vocabulary, th Thesaurus, aliases []aliasGroup) que
 			q.names = append(q.names, t.term)
 		}
 	}
-	q.want = expectedAnswer(leadingWh.ReplaceAllString(strings.ToLower(text), ""))
+	q.want = expectedAnswer(mainClause(leadingWh.ReplaceAllString(strings.ToLower(text), "")))
 	if t, ok := focusNoun(leadingWh.ReplaceAllString(text, "")); ok {
 		q.focus, q.focusWord = t.term, fold(t.raw)
+		if personNouns[q.focus] {
+			q.want = answerPerson // "what was the name of the jurist …"
+		}
 	}
 	q.kin = make(map[string][]cover)
 	add := func(word, term string, credit float64) {
@@ -216,6 +223,13 @@ func focusNoun(text string) (token, bool) {
 			return token{}, false
 		}
 	}
+	// "the name of the Soviet jurist …" asks for a jurist.
+	if i+2 < len(toks) && toks[i].term == "name" && toks[i+1].term == "of" {
+		i += 2
+		if toks[i].term == "the" || toks[i].term == "a" || toks[i].term == "an" {
+			i++
+		}
+	}
 	// Skip capitalised adjectives and names: "Japanese", "White Russian".
 	for i < len(toks) && toks[i].capitalised() {
 		i++
@@ -247,6 +261,23 @@ func kindNoun(term string) bool {
 }
 
 var whWords = map[string]bool{"which": true, "what": true, "who": true}
+
+// auxiliaries after "what" make the noun that follows the subject, not
+// what is asked for.
+var auxiliaries = setOf("did does do would could can will should had has have")
+
+// mainClause drops a clause set before the question ("when he departed
+// Peking, what did he say …", "in his 1919 memo, which places …"), whose
+// first word is not what the question asks.
+func mainClause(lower string) string {
+	if i := strings.IndexByte(lower, ','); i > 0 {
+		rest := strings.TrimSpace(lower[i+1:])
+		if w, _, _ := strings.Cut(rest, " "); whWords[w] || w == "how" || w == "when" || w == "where" || w == "why" {
+			return rest
+		}
+	}
+	return lower
+}
 
 // expectedAnswer reads the answer type from the question's opening words:
 // "who …", "in which city …", "how many …", "which officer …".
@@ -280,6 +311,9 @@ func expectedAnswer(lower string) answerType {
 		}
 		return answerReason
 	case "which", "what":
+		if len(words) > 1 && auxiliaries[words[1]] {
+			return answerName // "what did the Old Marshal say": he is not what is asked
+		}
 		// The noun the wh-word asks about, skipping adjectives: "which White
 		// Russian officer", "what month and year".
 		for _, w := range words[1:min(len(words), 5)] {
@@ -318,7 +352,9 @@ func (q *question) holdsAnswer(toks []token, sentenceStarts map[int]bool) bool {
 		}
 		switch q.want {
 		case answerNumber:
-			if t.numeric() {
+			// A year dates, it does not count; "one" is mostly a pronoun
+			// ("one of them").
+			if t.numeric() && !isYear(t.raw) && !(i > 0 && endsYearRange(toks[i-1], t)) && t.term != "one" {
 				return true
 			}
 		case answerDate:
@@ -334,6 +370,12 @@ func (q *question) holdsAnswer(toks []token, sentenceStarts map[int]bool) bool {
 		}
 	}
 	return false
+}
+
+// endsYearRange reports whether t closes a range of years opened by prev:
+// the "33" of "1932–33".
+func endsYearRange(prev, t token) bool {
+	return isYear(prev.raw) && t.start-prev.end <= len("–") && len(t.raw) <= 4 && strings.TrimLeft(t.raw, "0123456789") == ""
 }
 
 func isYear(s string) bool {

@@ -237,7 +237,9 @@ func oneEditApart(a, b string) bool {
 	return a[i:] == b[i+1:]
 }
 
-var numberWords = setOf("one two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty fifty sixty hundred thousand million billion dozen")
+var numberWords = setOf(`one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen
+seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred hundreds thousand thousands
+million millions billion billions dozen dozens`)
 
 var months = setOf("january february march april may june july august september october november december")
 
