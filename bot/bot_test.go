@@ -494,3 +494,24 @@ func TestAnalyse_WhatIsAskedFor(t *testing.T) {
 		}
 	}
 }
+
+// The words that can answer: a month answers "when", not "in what year";
+// a year or the end of a year range dates, it does not count.
+func TestHoldsAnswer_ByTheKindAsked(t *testing.T) {
+	b := newTestBot(t)
+	for _, tt := range []struct {
+		question, text string
+		want           bool
+	}{
+		{"When did Antonov arrive in Tokyo?", "He arrived in March.", true},
+		{"In what year did Antonov arrive in Tokyo?", "He arrived in March.", false},
+		{"In what year did Antonov arrive in Tokyo?", "He arrived in 1922.", true},
+		{"How many agents did Antonov bring to Tokyo?", "He came in 1922–23 as one of the envoys.", false},
+		{"How many agents did Antonov bring to Tokyo?", "He came with fourteen agents.", true},
+	} {
+		q := analyse(tt.question, b.vocab, b.thesaurus, b.aliases)
+		if got := q.holdsAnswer(tokens(tt.text), map[int]bool{0: true}); got != tt.want {
+			t.Errorf("%q in %q: %v, want %v", tt.question, tt.text, got, tt.want)
+		}
+	}
+}

@@ -29,6 +29,9 @@ type question struct {
 	terms []string // distinct content terms (folded, stemmed), in order
 	names []string // capitalised words and numbers of the question (folded, stemmed)
 	want  answerType
+	// year: the question asks in which year ("in what year was he
+	// born?"), which a month does not answer.
+	year bool
 	// focus is the head noun of what is asked for ("admiral" in "which
 	// Japanese admiral commanded …", "operator" in "who was the radio
 	// operator of …"), stemmed; empty when the question names no such noun.
@@ -63,6 +66,8 @@ var (
 	countNouns = setOf(`number amount quantity size sum total term level strength percentage share`)
 )
 
+var asksYear = regexp.MustCompile(`^\W*(?:in\s+)?(?:what|which)\s+year\b`)
+
 var leadingWh = regexp.MustCompile(`(?i)^\W*(?:and\s+|so\s+|but\s+)?(according to [^,]+,\s*)?`)
 
 // analyse reads a question; th, when not nil, supplies the words close in
@@ -81,7 +86,9 @@ func analyse(text string, v *vocabulary, th Thesaurus, aliases []aliasGroup) que
 			q.names = append(q.names, t.term)
 		}
 	}
-	q.want = expectedAnswer(mainClause(leadingWh.ReplaceAllString(strings.ToLower(text), "")))
+	main := mainClause(leadingWh.ReplaceAllString(strings.ToLower(text), ""))
+	q.want = expectedAnswer(main)
+	q.year = asksYear.MatchString(main)
 	if t, ok := focusNoun(leadingWh.ReplaceAllString(text, "")); ok {
 		q.focus, q.focusWord = t.term, fold(t.raw)
 		if personNouns[q.focus] {
@@ -358,7 +365,7 @@ func (q *question) holdsAnswer(toks []token, sentenceStarts map[int]bool) bool {
 				return true
 			}
 		case answerDate:
-			if months[t.term] || isYear(t.raw) {
+			if months[t.term] && !q.year || isYear(t.raw) {
 				return true
 			}
 		case answerPerson, answerPlace, answerName:
