@@ -351,8 +351,8 @@ func mentions(p *corpus.Paragraph, term string) bool {
 
 // holdsContent reports whether the window shares with the question more
 // than the kind of thing asked for and a date, when the question says more
-// than that: "which prime minister was stabbed at Tokyo Station in November
-// 1921" is not answered by a prime minister in office in November 1921.
+// than that: "which prime minister resigned after a scandal in June 1922"
+// is not answered by a prime minister in office in June 1922.
 // A question of a word or so besides ("which incident happened in
 // September 1931") is left to the other checks.
 func holdsContent(q question, w window) bool {
