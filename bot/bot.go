@@ -59,6 +59,10 @@ type Excerpt struct {
 type Quote struct {
 	Paragraph  *corpus.Paragraph
 	Start, End int
+	// Attribution marks a quote that says whose words the next one gives
+	// (a block quote's lead-in: "He wrote to Rice in June 1904:"); it is
+	// context for the answer, not the answer.
+	Attribution bool
 }
 
 // Text is the quoted words.

@@ -159,7 +159,7 @@ func TestAsk_AnswersFromTheRightParagraph(t *testing.T) {
 				t.Fatalf("refused: %s", a.Lead)
 			}
 			q := a.Quotes[0]
-			if lead, ok := b.corpus.LeadIn(a.Quotes[len(a.Quotes)-1].Paragraph.ID); ok && lead == q.Paragraph {
+			if q.Attribution {
 				q = a.Quotes[1] // the first says whose words the block quote gives
 			}
 			if !strings.HasPrefix(q.Paragraph.ID, tt.paragraph) || !strings.Contains(q.Text(), tt.answer) {
@@ -463,8 +463,8 @@ func TestAsk_BlockQuoteSaysWhoseWordsItGives(t *testing.T) {
 		t.Fatalf("refused %v with %d quotes, want the attribution and the quote: %s", a.Refused, len(a.Quotes), FormatText(a))
 	}
 	who, words := a.Quotes[0], a.Quotes[1]
-	if lead, ok := b.corpus.LeadIn(words.Paragraph.ID); !ok || lead != who.Paragraph {
-		t.Errorf("first quote %s is not the lead-in of %s", who.Paragraph.ID, words.Paragraph.ID)
+	if lead, ok := b.corpus.LeadIn(words.Paragraph.ID); !ok || lead != who.Paragraph || !who.Attribution || words.Attribution {
+		t.Errorf("first quote %s (attribution %v) is not marked as the lead-in of %s", who.Paragraph.ID, who.Attribution, words.Paragraph.ID)
 	}
 	if !strings.Contains(who.Text(), "Roosevelt") || !strings.Contains(words.Text(), "Japs interest me") {
 		t.Errorf("quoted %q then %q", who.Text(), words.Text())

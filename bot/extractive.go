@@ -111,7 +111,9 @@ func (b *Bot) extractive(q question, passages []Passage) Answer {
 	if attributed {
 		// Whose words these are ("Robertson Scott explained why:") and
 		// the words: the two passages this answer shows.
-		a.Quotes = []Quote{b.quoteWindow(attr), b.quoteWindow(w)}
+		who := b.quoteWindow(attr)
+		who.Attribution = true
+		a.Quotes = []Quote{who, b.quoteWindow(w)}
 		a.Lead = leadFor(a.Quotes[1:]) // the source of the words quoted
 	} else {
 		a.Quotes = []Quote{b.quoteWindow(w)}

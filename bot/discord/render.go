@@ -2,6 +2,7 @@ package discord
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -154,11 +155,12 @@ func answerMessages(a bot.Answer) []message {
 }
 
 // answerButtons are the buttons under an answer: the full paragraph of the
-// first quote, more sources, and feedback.
+// first quote that answers (not one saying whose words they are), more
+// sources, and feedback.
 func answerButtons(a bot.Answer, answerID string) []discordgo.MessageComponent {
 	var row []discordgo.MessageComponent
-	if len(a.Quotes) > 0 && !a.Quotes[0].Whole() {
-		row = append(row, discordgo.Button{Label: "Full paragraph", Style: discordgo.SecondaryButton, CustomID: customID("para", a.Quotes[0].Paragraph.ID)})
+	if i := slices.IndexFunc(a.Quotes, func(q bot.Quote) bool { return !q.Attribution }); i >= 0 && !a.Quotes[i].Whole() {
+		row = append(row, discordgo.Button{Label: "Full paragraph", Style: discordgo.SecondaryButton, CustomID: customID("para", a.Quotes[i].Paragraph.ID)})
 	}
 	row = append(row,
 		discordgo.Button{Label: "More sources", Style: discordgo.SecondaryButton, CustomID: customID("more", answerID)},

@@ -129,3 +129,25 @@ func TestPayloads_NeverPing(t *testing.T) {
 		}
 	}
 }
+
+// "Full paragraph" opens the paragraph that answers, not the lead-in
+// sentence saying whose words a block quote gives.
+func TestAnswerButtons_FullParagraphOfTheAnswer(t *testing.T) {
+	lead := &corpus.Paragraph{ID: "d:1", Text: "Roosevelt wrote to Rice: Ignore this."}
+	quote := &corpus.Paragraph{ID: "d:2", Text: "The Japs interest me. I like them."}
+	a := bot.Answer{Quotes: []bot.Quote{
+		{Paragraph: lead, Start: 0, End: 24, Attribution: true},
+		{Paragraph: quote, Start: 0, End: 21},
+	}}
+	var ids []string
+	for _, c := range answerButtons(a, "a1") {
+		for _, b := range c.(discordgo.ActionsRow).Components {
+			if btn, ok := b.(discordgo.Button); ok && btn.Label == "Full paragraph" {
+				ids = append(ids, btn.CustomID)
+			}
+		}
+	}
+	if len(ids) != 1 || !strings.Contains(ids[0], "d:2") {
+		t.Errorf("Full paragraph buttons %v, want one for d:2", ids)
+	}
+}

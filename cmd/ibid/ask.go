@@ -71,12 +71,14 @@ type quoteOut struct {
 	End         int    `json:"end"`
 	Text        string `json:"text"`
 	Citation    string `json:"citation"`
+	// Attribution: the quote says whose words the next one gives.
+	Attribution bool `json:"attribution,omitempty"`
 }
 
 func quotesOut(qs []bot.Quote) []quoteOut {
 	out := make([]quoteOut, 0, len(qs))
 	for _, q := range qs {
-		out = append(out, quoteOut{ParagraphID: q.Paragraph.ID, Start: q.Start, End: q.End, Text: q.Text(), Citation: q.Paragraph.Citation})
+		out = append(out, quoteOut{ParagraphID: q.Paragraph.ID, Start: q.Start, End: q.End, Text: q.Text(), Citation: q.Paragraph.Citation, Attribution: q.Attribution})
 	}
 	return out
 }
