@@ -341,16 +341,6 @@ func refusal(a Answer, why string) Answer {
 	return a
 }
 
-// mentions reports whether p uses the (folded, stemmed) term.
-func mentions(p *corpus.Paragraph, term string) bool {
-	for _, t := range tokens(p.Text) {
-		if t.term == term {
-			return true
-		}
-	}
-	return false
-}
-
 // holdsContent reports whether the window shares with the question more
 // than the kind of thing asked for and a date, when the question says more
 // than that: "which prime minister resigned after a scandal in June 1922"

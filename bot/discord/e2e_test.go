@@ -97,15 +97,6 @@ func openAdapter(t testing.TB, srv *discordtest.Server, core *bot.Bot, opts disc
 	return a
 }
 
-func decode(t *testing.T, r discordtest.Request) map[string]any {
-	t.Helper()
-	var m map[string]any
-	if err := json.Unmarshal(r.Body, &m); err != nil {
-		t.Fatalf("%s %s: %v", r.Method, r.Path, err)
-	}
-	return m
-}
-
 func TestAsk_DefersThenAnswersWithQuotedSource(t *testing.T) {
 	srv, a := connect(t)
 	if err := a.Register(context.Background(), srv.AppID, []string{srv.GuildID}); err != nil {

@@ -223,6 +223,7 @@ func (c *Client) request(req bot.Completion, level int32) goopenai.ChatCompletio
 	} else {
 		r.Temperature = temperatureZero
 		// max_tokens, not max_completion_tokens: local servers know it.
+		//lint:ignore SA1019 llama.cpp, Ollama and vLLM read max_tokens
 		r.MaxTokens = req.MaxTokens
 	}
 	if req.Schema == nil {
