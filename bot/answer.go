@@ -86,7 +86,11 @@ func (b *Bot) Ask(ctx context.Context, text string, scope Scope, conv *Conversat
 			intro.passage.Sentence = intro.sentence
 			passages = withFirst(intro.passage, passages)
 			passages = passages[:min(len(passages), passagesConsidered)]
-			a = b.defineAnswer(intro, passages)
+			intros := []introduction{intro}
+			if other, ok := b.namesake(subject, scope, intro); ok {
+				intros = append(intros, other)
+			}
+			a = b.defineAnswer(subjectName(subject[0]), intros, passages)
 		}
 	}
 	if len(a.Quotes) == 0 {

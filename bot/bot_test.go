@@ -515,3 +515,33 @@ func TestHoldsAnswer_ByTheKindAsked(t *testing.T) {
 		}
 	}
 }
+
+// A one-word name the corpus gives two people is answered with both
+// introductions; a name it gives one person, with one.
+func TestAsk_NamesakesAreBothIntroduced(t *testing.T) {
+	b := newTestBot(t)
+	for _, tt := range []struct {
+		question string
+		want     []string // words of each introduction, in order
+	}{
+		{"Who was Tanaka?", []string{"Tanaka Ryūkichi (田中隆吉, 1896–1972)", "Tanaka Giichi (田中義一, 1864–1929)"}},
+		{"Who was Kuhara?", []string{"Kuhara Fusanosuke (久原房之助, 1869–1965)"}},
+	} {
+		a, err := b.Ask(context.Background(), tt.question, Scope{}, nil, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkQuotes(t, b.corpus, a)
+		if len(a.Quotes) != len(tt.want) {
+			t.Fatalf("%q: %d quotes, want %d: %s", tt.question, len(a.Quotes), len(tt.want), FormatText(a))
+		}
+		for i, w := range tt.want {
+			if !strings.Contains(a.Quotes[i].Text(), w) {
+				t.Errorf("%q: quote %d is %q, want it to contain %q", tt.question, i+1, a.Quotes[i].Text(), w)
+			}
+		}
+		if more := strings.Contains(a.Lead, "more than one Tanaka"); more != (len(tt.want) > 1) {
+			t.Errorf("%q: lead %q", tt.question, a.Lead)
+		}
+	}
+}

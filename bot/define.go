@@ -84,7 +84,8 @@ func sameWords(a, b []token) bool {
 type introduction struct {
 	passage  Passage
 	sentence int
-	score    int // lifeDatesScore for life dates, 1 for an apposition, 3 for both
+	score    int    // lifeDatesScore for life dates, 1 for an apposition, 3 for both
+	born     string // the first year of the life dates, if any
 }
 
 // findIntroduction looks for the sentence introducing the subject: the
@@ -154,18 +155,19 @@ func bestIntroduction(passages []Passage, spellings [][]token, firstDated bool) 
 			continue
 		}
 		for i := range p.Paragraph.Sentences {
-			score := 0
+			c := introduction{passage: p, sentence: i}
 			for _, sp := range spellings {
-				score = max(score, introScore(p.Paragraph.Sentence(i), sp))
+				if score, born := introScore(p.Paragraph.Sentence(i), sp); score > c.score {
+					c.score, c.born = score, born
+				}
 			}
-			if score == 0 {
+			if c.score == 0 {
 				continue
 			}
-			c := introduction{passage: p, sentence: i, score: score}
 			if !ok || better(c, best) {
 				best, ok = c, true
 			}
-			if firstDated && score >= lifeDatesScore && p.Paragraph.Kind != corpus.KindNote {
+			if firstDated && c.score >= lifeDatesScore && p.Paragraph.Kind != corpus.KindNote {
 				return best, true
 			}
 		}
@@ -185,10 +187,10 @@ func better(a, b introduction) bool {
 
 // introScore tells whether sentence introduces subject: the subject's words
 // in order (the start of a longer name: "Kuhara" in "Kuhara Fusanosuke"),
-// then life dates or an apposition after the full name.
-func introScore(sentence string, subject []token) int {
+// then life dates or an apposition after the full name. born is the first
+// year of the life dates of the best mark.
+func introScore(sentence string, subject []token) (best int, born string) {
 	toks := tokens(sentence)
-	best := 0
 	for i := 0; i+len(subject) <= len(toks); i++ {
 		if !startsWith(toks[i:], subject) || !toks[i].capitalised() {
 			continue
@@ -199,17 +201,50 @@ func introScore(sentence string, subject []token) int {
 			end++
 		}
 		rest := sentence[toks[end-1].end:]
-		score := 0
-		if lifeDates.MatchString(rest) {
+		score, year := 0, ""
+		if m := lifeDates.FindStringSubmatch(rest); m != nil {
 			score += lifeDatesScore
-			rest = rest[len(lifeDates.FindString(rest)):]
+			year = firstYear.FindString(m[1])
+			rest = rest[len(m[0]):]
 		}
 		if apposition.MatchString(rest) {
 			score++
 		}
-		best = max(best, score)
+		if score > best {
+			best, born = score, year
+		}
 	}
-	return best
+	return best, born
+}
+
+var firstYear = regexp.MustCompile(`\d{3,4}`)
+
+// namesake finds, among the passages using the subject's name, the dated
+// introduction of someone else of that name: born in another year
+// ("Tanaka Giichi (1864–1929)" beside "Tanaka Ryūkichi (1896–1972)"). A
+// one-word name is often shared; asked "Who was Tanaka?", the reader sees
+// both.
+func (b *Bot) namesake(spellings [][]token, scope Scope, intro introduction) (introduction, bool) {
+	if intro.born == "" || len(spellings[0]) != 1 {
+		return introduction{}, false
+	}
+	for _, p := range b.naming(spellings, scope) {
+		if !answers(p.Paragraph.Kind) || p.Paragraph.Kind == corpus.KindNote {
+			continue
+		}
+		for i := range p.Paragraph.Sentences {
+			s := p.Paragraph.Sentence(i)
+			if !strings.Contains(s, "(") || !strings.ContainsAny(s, "0123456789") {
+				continue // no life dates: not worth tokenising
+			}
+			for _, sp := range spellings {
+				if score, born := introScore(s, sp); score >= lifeDatesScore && born != "" && born != intro.born {
+					return introduction{passage: p, sentence: i, score: score, born: born}, true
+				}
+			}
+		}
+	}
+	return introduction{}, false
 }
 
 func startsWith(toks, subject []token) bool {
@@ -227,17 +262,22 @@ func onlySpaceBetween(s string, a, b token) bool {
 	return strings.TrimSpace(s[a.end:b.start]) == ""
 }
 
-// defineAnswer quotes the introduction: the sentence, and the one after it
-// when it is short.
-func (b *Bot) defineAnswer(intro introduction, considered []Passage) Answer {
-	p := intro.passage.Paragraph
-	last := intro.sentence
-	if last+1 < len(p.Sentences) && len(tokens(p.Sentence(last))) < shortIntro {
-		last++
+// defineAnswer quotes the introduction (the sentence, and the one after it
+// when it is short), and a namesake's when there is one.
+func (b *Bot) defineAnswer(subject string, intros []introduction, considered []Passage) Answer {
+	a := Answer{Mode: ModeExtractive, Considered: considered}
+	for _, intro := range intros {
+		p := intro.passage.Paragraph
+		last := intro.sentence
+		if last+1 < len(p.Sentences) && len(tokens(p.Sentence(last))) < shortIntro {
+			last++
+		}
+		a.Quotes = append(a.Quotes, b.quoteWindow(window{paragraph: p, first: intro.sentence, last: last}))
 	}
-	q := b.quoteWindow(window{paragraph: p, first: intro.sentence, last: last})
-	a := Answer{Mode: ModeExtractive, Considered: considered, Quotes: []Quote{q}}
 	a.Lead = leadFor(a.Quotes)
+	if len(intros) > 1 {
+		a.Lead = "The corpus introduces more than one " + subject + ". " + a.Lead
+	}
 	return a
 }
 
@@ -250,4 +290,13 @@ func withFirst(p Passage, passages []Passage) []Passage {
 		}
 	}
 	return out
+}
+
+// subjectName is the subject as the question wrote it.
+func subjectName(words []token) string {
+	raw := make([]string, len(words))
+	for i, t := range words {
+		raw[i] = t.raw
+	}
+	return strings.Join(raw, " ")
 }

@@ -18,8 +18,12 @@ func TestIntroScore(t *testing.T) {
 		{"a donald (1875–1946) was", "Donald", 0},
 	}
 	for _, tt := range tests {
-		if got := introScore(tt.sentence, tokens(tt.subject)); got != tt.want {
+		if got, _ := introScore(tt.sentence, tokens(tt.subject)); got != tt.want {
 			t.Errorf("introScore(%q, %q) = %d, want %d", tt.sentence, tt.subject, got, tt.want)
 		}
+	}
+	// The year of birth tells namesakes apart.
+	if _, born := introScore("In 1922 Chicherin had written to Adol’f A. Ioffe (Joffe) (1883–1927), the Soviet plenipotentiary.", tokens("Ioffe")); born != "1883" {
+		t.Errorf("Ioffe born %q, want 1883", born)
 	}
 }
