@@ -150,29 +150,42 @@ func (b *Bot) naming(spellings [][]token, scope Scope) []Passage {
 func bestIntroduction(passages []Passage, spellings [][]token, firstDated bool) (introduction, bool) {
 	var best introduction
 	ok := false
+	eachIntroduction(passages, spellings, false, func(c introduction) bool {
+		if !ok || better(c, best) {
+			best, ok = c, true
+		}
+		return !(firstDated && c.score >= lifeDatesScore && c.passage.Paragraph.Kind != corpus.KindNote)
+	})
+	return best, ok
+}
+
+// eachIntroduction calls yield, until it returns false, for each sentence of
+// passages that introduces the subject in one of its spellings, with its
+// best mark; with dated, only for those giving life dates.
+func eachIntroduction(passages []Passage, spellings [][]token, dated bool, yield func(introduction) bool) {
 	for _, p := range passages {
 		if !answers(p.Paragraph.Kind) {
 			continue
 		}
 		for i := range p.Paragraph.Sentences {
+			s := p.Paragraph.Sentence(i)
+			if dated && (!strings.Contains(s, "(") || !strings.ContainsAny(s, "0123456789")) {
+				continue // no life dates: not worth tokenising
+			}
 			c := introduction{passage: p, sentence: i}
 			for _, sp := range spellings {
-				if score, born := introScore(p.Paragraph.Sentence(i), sp); score > c.score {
+				if score, born := introScore(s, sp); score > c.score {
 					c.score, c.born = score, born
 				}
 			}
-			if c.score == 0 {
+			if c.score == 0 || dated && c.score < lifeDatesScore {
 				continue
 			}
-			if !ok || better(c, best) {
-				best, ok = c, true
-			}
-			if firstDated && c.score >= lifeDatesScore && p.Paragraph.Kind != corpus.KindNote {
-				return best, true
+			if !yield(c) {
+				return
 			}
 		}
 	}
-	return best, ok
 }
 
 // better orders introductions: body before notes (a note's name is mostly
@@ -228,23 +241,14 @@ func (b *Bot) namesake(spellings [][]token, scope Scope, intro introduction) (in
 	if intro.born == "" || len(spellings[0]) != 1 {
 		return introduction{}, false
 	}
-	for _, p := range b.naming(spellings, scope) {
-		if !answers(p.Paragraph.Kind) || p.Paragraph.Kind == corpus.KindNote {
-			continue
-		}
-		for i := range p.Paragraph.Sentences {
-			s := p.Paragraph.Sentence(i)
-			if !strings.Contains(s, "(") || !strings.ContainsAny(s, "0123456789") {
-				continue // no life dates: not worth tokenising
-			}
-			for _, sp := range spellings {
-				if score, born := introScore(s, sp); score >= lifeDatesScore && born != "" && born != intro.born {
-					return introduction{passage: p, sentence: i, score: score, born: born}, true
-				}
-			}
-		}
-	}
-	return introduction{}, false
+	var other introduction
+	found := false
+	eachIntroduction(b.naming(spellings, scope), spellings, true, func(c introduction) bool {
+		found = c.passage.Paragraph.Kind != corpus.KindNote && c.born != "" && c.born != intro.born
+		other = c
+		return !found
+	})
+	return other, found
 }
 
 func startsWith(toks, subject []token) bool {

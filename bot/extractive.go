@@ -2,7 +2,6 @@ package bot
 
 import (
 	"maps"
-	"slices"
 	"strings"
 
 	"github.com/ibidbot/ibid/corpus"
@@ -348,19 +347,7 @@ func refusal(a Answer, why string) Answer {
 // A question of a word or so besides ("which incident happened in
 // September 1931") is left to the other checks.
 func holdsContent(q question, w window) bool {
-	aside := map[string]bool{} // the wh-phrase ("which Japanese prime minister")
-	if q.focus != "" {
-		toks := tokens(q.text)
-		if i := slices.IndexFunc(toks, func(t token) bool { return whWords[strings.ToLower(t.raw)] }); i >= 0 {
-			for _, t := range toks[i+1:] {
-				aside[t.term] = true
-				if t.term == q.focus {
-					break
-				}
-			}
-		}
-	}
-	content := func(term string) bool { return !aside[term] && !months[term] && !isYear(term) }
+	content := func(term string) bool { return !q.phrase[term] && !months[term] && !isYear(term) }
 	n := 0
 	for _, t := range q.terms {
 		if content(t) {

@@ -37,6 +37,9 @@ type question struct {
 	// operator of …"), stemmed; empty when the question names no such noun.
 	// focusWord is it as written, folded.
 	focus, focusWord string
+	// phrase holds the terms of the wh-phrase up to the focus noun ("which
+	// Japanese prime minister"): the kind asked for, not what is said of it.
+	phrase map[string]bool
 	// kin maps a word of the corpus that stands for a question term to the
 	// terms it covers and for how much: another spelling of a name the
 	// question uses (in full), a derivation ("Australian" for "Australia",
@@ -93,6 +96,15 @@ func analyse(text string, v *vocabulary, th Thesaurus, aliases []aliasGroup) que
 		q.focus, q.focusWord = t.term, fold(t.raw)
 		if personNouns[q.focus] {
 			q.want = answerPerson // "what was the name of the jurist …"
+		}
+		q.phrase = make(map[string]bool)
+		if i := slices.IndexFunc(toks, func(t token) bool { return whWords[strings.ToLower(t.raw)] }); i >= 0 {
+			for _, t := range toks[i+1:] {
+				q.phrase[t.term] = true
+				if t.term == q.focus {
+					break
+				}
+			}
 		}
 	}
 	q.kin = make(map[string][]cover)
